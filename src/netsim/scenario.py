@@ -1,0 +1,261 @@
+"""The scenario schema: every key a scenario file may set, with default, unit and meaning.
+
+Time is in **months** everywhere in a scenario (keys say so with ``_months`` and
+``_per_month``); money is in currency units per month (``salary``) or currency units
+(one-off amounts). The schema is the single source for validation (:mod:`netsim.config`),
+for ``netsim schema`` (JSON Schema for editors) and for ``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
+    """A schema field with a default, a unit and a one-line description."""
+    return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
+
+
+def S(model: type[BaseModel], description: str) -> Any:
+    """A nested section with defaults."""
+    return Field(default_factory=model, description=description, json_schema_extra={"unit": "-"})
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are re-validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class VitalForces(Section):
+    """The agile, mobile 'vital forces' (about 20% of workers in the source texts)."""
+
+    share: float = F(0.2, "fraction", "Share of workers who are vital forces.", ge=0, le=1)
+    mobility_multiplier: float = F(
+        2.0, "factor", "Multiplier on a vital force's quit and job-to-job search hazards.", gt=0
+    )
+    visibility_multiplier: float = F(
+        2.0, "factor", "Multiplier on a vital force's open-market job-finding rate.", gt=0
+    )
+    degree_multiplier: float = F(
+        2.0, "factor", "Relative number of social ties a vital force has at start.", gt=0
+    )
+
+
+class Population(Section):
+    """Workers: how many, their skills, productivity and starting state."""
+
+    workers: int = F(2000, "workers", "Number of workers in the labour market.", ge=2, le=5_000_000)
+    skills: int = F(8, "categories", "Number of skill categories in the skill universe.", ge=1)
+    productivity_sigma: float = F(
+        0.3, "log units", "Std. dev. of log productivity (lognormal, median 1).", ge=0
+    )
+    initial_employment_rate: float = F(
+        0.93, "fraction", "Share of workers employed at time 0 (the rest are seeking).", ge=0, le=1
+    )
+    vital_forces: VitalForces = S(VitalForces, "The vital-force subgroup.")
+
+
+class SizeClass(Section):
+    """Positions per company in one size class (lognormal)."""
+
+    median_positions: float = F(10.0, "positions", "Median number of positions.", gt=0)
+    sigma: float = F(0.8, "log units", "Std. dev. of log positions.", ge=0)
+
+
+class PolicyShares(Section):
+    """Shares of companies by staff network policy (must sum to 1)."""
+
+    restrict: float = F(0.2, "fraction", "Share that restrict staff network activity.", ge=0, le=1)
+    neutral: float = F(0.6, "fraction", "Share with no network policy.", ge=0, le=1)
+    embrace: float = F(0.2, "fraction", "Share that embrace staff network activity.", ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> PolicyShares:
+        total = self.restrict + self.neutral + self.embrace
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"restrict + neutral + embrace must sum to 1, got {total:g}")
+        return self
+
+
+class Companies(Section):
+    """Companies: size classes, brand, onboarding and probation, network policy."""
+
+    count: int = F(100, "companies", "Number of companies.", ge=1, le=1_000_000)
+    large_share: float = F(0.03, "fraction", "Share of companies that are large.", ge=0, le=1)
+    sme_size: SizeClass = S(SizeClass, "Size distribution of small and mid-sized companies.")
+    large_size: SizeClass = Field(
+        default_factory=lambda: SizeClass(median_positions=200.0, sigma=0.5),
+        description="Size distribution of large companies.",
+        json_schema_extra={"unit": "-"},
+    )
+    brand_sigma: float = F(0.5, "log units", "Std. dev. of log brand strength (median 1).", ge=0)
+    large_brand_multiplier: float = F(3.0, "factor", "Brand of large relative to SMEs.", gt=0)
+    pay_sigma: float = F(0.1, "log units", "Std. dev. of a company's log pay premium.", ge=0)
+    skill_focus: float = F(
+        0.7, "probability", "Chance a vacancy asks for the company's main skill.", ge=0, le=1
+    )
+    onboarding_months: float = F(1.0, "months", "Onboarding period after a hire (no output).", ge=0)
+    probation_months: float = F(
+        6.0, "months", "Probation period from the hire date (includes onboarding).", ge=0
+    )
+    onboarding_cost: float = F(
+        5000.0, "currency", "One-off cost to the company of onboarding a hire.", ge=0
+    )
+    policy_shares: PolicyShares = S(PolicyShares, "Staff network policy mix.")
+
+    @model_validator(mode="after")
+    def _probation_covers_onboarding(self) -> Companies:
+        if self.probation_months < self.onboarding_months:
+            raise ValueError(
+                "probation_months must be >= onboarding_months (probation includes "
+                f"onboarding), got {self.probation_months:g} < {self.onboarding_months:g}"
+            )
+        return self
+
+
+GraphGeneratorName = str
+
+
+class Graph(Section):
+    """The initial social graph among workers."""
+
+    generator: GraphGeneratorName = F(
+        "barabasi_albert",
+        "name",
+        "Graph generator: a registered name (see docs/scenarios.md) or package.module:Class.",
+    )
+    params: dict[str, Any] = F(
+        {}, "-", "Generator parameters; each generator documents and validates its own."
+    )
+    initial_tie_strength: float = F(
+        0.5, "0..1", "Strength of ties present at start.", ge=0, le=1
+    )
+
+
+class LabourMarket(Section):
+    """Search, separation and wage rules of the labour market (rates per month)."""
+
+    demand: Literal["vacancies", "always_hiring"] = F(
+        "vacancies",
+        "-",
+        "'vacancies': hires need open vacancies; 'always_hiring': every job-finding event "
+        "creates and fills a vacancy (the two-state flow benchmark).",
+    )
+    job_finding_rate_per_month: float = F(
+        0.45, "1/month", "Open-market search rate of a seeking worker of visibility 1.", ge=0
+    )
+    on_the_job_search_rate_per_month: float = F(
+        0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
+    )
+    word_of_mouth_rate_per_month: float = F(
+        0.3, "1/month", "Rate at which job information reaches a given worker via a contact.", ge=0
+    )
+    quit_rate_per_month: float = F(
+        0.012, "1/month", "Base hazard of quitting into search (satisfaction 0.5).", ge=0
+    )
+    dismissal_rate_per_month: float = F(
+        0.004, "1/month", "Hazard of dismissal after probation.", ge=0
+    )
+    probation_dismissal_probability: float = F(
+        0.1, "probability", "Chance of dismissal at the end of probation for a fit of 0.", ge=0, le=1
+    )
+    exit_rate_per_month: float = F(
+        0.002, "1/month", "Hazard of leaving the labour market (employed or seeking).", ge=0
+    )
+    reentry_rate_per_month: float = F(
+        0.1, "1/month", "Hazard of an out-of-market worker returning to search.", ge=0
+    )
+    satisfaction_sensitivity: float = F(
+        1.0, "log factor", "Quit hazard multiplier is exp(s * (0.5 - satisfaction)).", ge=0
+    )
+    cross_skill_fit: float = F(
+        0.3, "probability", "Hire chance when the worker's skill differs from the vacancy's.",
+        ge=0, le=1,
+    )
+    reservation_wage_ratio: float = F(
+        0.8, "fraction", "A seeker accepts offers of at least this share of the last salary.", ge=0
+    )
+    switch_premium: float = F(
+        0.05, "fraction", "An employed worker moves only for a raise above this share.", ge=0
+    )
+    base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
+    offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
+    restrict_quit_multiplier: float = F(
+        1.3, "factor", "Quit hazard multiplier at companies that restrict network activity.", gt=0
+    )
+    embrace_brand_multiplier: float = F(
+        1.5, "factor", "Brand multiplier of companies that embrace network activity.", gt=0
+    )
+
+
+class Vacancies(Section):
+    """How vacancies open, close and are filled internally."""
+
+    growth_rate_per_month: float = F(
+        0.002, "1/month", "New positions per existing position per month.", ge=0
+    )
+    replacement_probability: float = F(
+        0.9, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
+    )
+    mean_duration_months: float = F(
+        3.0, "months", "Mean time before an unfilled vacancy expires (exponential).", gt=0
+    )
+    internal_fill_share: float = F(
+        0.6, "probability", "Chance a large company fills a vacancy from its own staff.", ge=0, le=1
+    )
+    internal_fill_months: float = F(
+        0.5, "months", "Mean time to fill a vacancy internally (exponential).", gt=0
+    )
+
+
+class Ties(Section):
+    """How the social graph changes during a run."""
+
+    colleague_tie_rate_per_month: float = F(
+        0.1, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
+    )
+    colleague_tie_strength: float = F(0.3, "0..1", "Strength of a new colleague tie.", ge=0, le=1)
+
+
+class Knowledge(Section):
+    """Knowledge that moves with people between companies."""
+
+    carry: float = F(
+        0.05, "units", "Knowledge of the former employer a mover brings (own stock is 1).", ge=0
+    )
+    depreciation_rate_per_month: float = F(
+        0.01, "1/month", "Rate at which imported knowledge depreciates.", ge=0, le=1
+    )
+
+
+class Outputs(Section):
+    """What a run records."""
+
+    event_log: bool = F(True, "-", "Write the event log (events.parquet).")
+    network_stats_every_months: float = F(
+        12.0, "months", "Interval between network statistics (0 switches them off).", ge=0
+    )
+    network_stats_sample: int = F(
+        1000, "workers", "Workers sampled for clustering and two-hop reach.", ge=1
+    )
+
+
+class Scenario(Section):
+    """A netsim scenario: one labour market, one horizon, one seed."""
+
+    name: str = F("scenario", "-", "Name of the scenario; results go to results/<name>/.",
+                  pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = F("", "-", "What the scenario shows.")
+    seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0)
+    horizon_months: float = F(120.0, "months", "Simulated time.", gt=0, le=1200)
+    population: Population = S(Population, "Workers.")
+    companies: Companies = S(Companies, "Companies.")
+    graph: Graph = S(Graph, "The social graph.")
+    labour_market: LabourMarket = S(LabourMarket, "Search, separations and wages.")
+    vacancies: Vacancies = S(Vacancies, "Vacancy dynamics.")
+    ties: Ties = S(Ties, "Tie formation.")
+    knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
+    outputs: Outputs = S(Outputs, "Recorded outputs.")
