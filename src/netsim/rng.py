@@ -20,7 +20,10 @@ _BLOCK = 1 << 14
 def spawn_generators(seed: int) -> dict[str, np.random.Generator]:
     """Return one independent ``Generator`` per name in :data:`STREAMS` for ``seed``."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.Generator(np.random.PCG64(s)) for name, s in zip(STREAMS, children)}
+    return {
+        name: np.random.Generator(np.random.PCG64(s))
+        for name, s in zip(STREAMS, children, strict=True)
+    }
 
 
 class FastStream:
@@ -31,7 +34,7 @@ class FastStream:
     caller's time unit (netsim: months).
     """
 
-    __slots__ = ("gen", "_u", "_ui", "_e", "_ei")
+    __slots__ = ("gen", "_u", "_ui", "_e", "_ei", "_n", "_ni")
 
     def __init__(self, gen: np.random.Generator) -> None:
         self.gen = gen
@@ -39,6 +42,8 @@ class FastStream:
         self._ui = 0
         self._e: list[float] = []
         self._ei = 0
+        self._n: list[float] = []
+        self._ni = 0
 
     def random(self) -> float:
         """A uniform draw on [0, 1)."""
@@ -67,5 +72,17 @@ class FastStream:
         return seq[int(self.random() * len(seq))]
 
     def normal(self) -> float:
-        """A standard normal draw (drawn directly; rare in the event loop)."""
-        return float(self.gen.standard_normal())
+        """A standard normal draw."""
+        i = self._ni
+        if i >= len(self._n):
+            self._n = self.gen.standard_normal(_BLOCK).tolist()
+            i = 0
+        self._ni = i + 1
+        return self._n[i]
+
+    def beta22(self) -> float:
+        """A Beta(2, 2) draw on (0, 1): the median of three uniforms."""
+        a, b, c = self.random(), self.random(), self.random()
+        if a > b:
+            a, b = b, a
+        return b if b < c else (a if a > c else c)

@@ -65,6 +65,13 @@ class SizeClass(Section):
     sigma: float = F(0.8, "log units", "Std. dev. of log positions.", ge=0)
 
 
+class LargeSizeClass(SizeClass):
+    """Positions per large company (lognormal)."""
+
+    median_positions: float = F(200.0, "positions", "Median number of positions.", gt=0)
+    sigma: float = F(0.5, "log units", "Std. dev. of log positions.", ge=0)
+
+
 class PolicyShares(Section):
     """Shares of companies by staff network policy (must sum to 1)."""
 
@@ -86,11 +93,7 @@ class Companies(Section):
     count: int = F(100, "companies", "Number of companies.", ge=1, le=1_000_000)
     large_share: float = F(0.03, "fraction", "Share of companies that are large.", ge=0, le=1)
     sme_size: SizeClass = S(SizeClass, "Size distribution of small and mid-sized companies.")
-    large_size: SizeClass = Field(
-        default_factory=lambda: SizeClass(median_positions=200.0, sigma=0.5),
-        description="Size distribution of large companies.",
-        json_schema_extra={"unit": "-"},
-    )
+    large_size: LargeSizeClass = S(LargeSizeClass, "Size distribution of large companies.")
     brand_sigma: float = F(0.5, "log units", "Std. dev. of log brand strength (median 1).", ge=0)
     large_brand_multiplier: float = F(3.0, "factor", "Brand of large relative to SMEs.", gt=0)
     pay_sigma: float = F(0.1, "log units", "Std. dev. of a company's log pay premium.", ge=0)
@@ -130,9 +133,7 @@ class Graph(Section):
     params: dict[str, Any] = F(
         {}, "-", "Generator parameters; each generator documents and validates its own."
     )
-    initial_tie_strength: float = F(
-        0.5, "0..1", "Strength of ties present at start.", ge=0, le=1
-    )
+    initial_tie_strength: float = F(0.5, "0..1", "Strength of ties present at start.", ge=0, le=1)
 
 
 class LabourMarket(Section):
@@ -145,13 +146,13 @@ class LabourMarket(Section):
         "creates and fills a vacancy (the two-state flow benchmark).",
     )
     job_finding_rate_per_month: float = F(
-        0.45, "1/month", "Open-market search rate of a seeking worker of visibility 1.", ge=0
+        0.6, "1/month", "Open-market contact rate of a seeking worker of visibility 1.", ge=0
     )
     on_the_job_search_rate_per_month: float = F(
         0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
     )
     word_of_mouth_rate_per_month: float = F(
-        0.3, "1/month", "Rate at which job information reaches a given worker via a contact.", ge=0
+        4.0, "1/month", "Rate at which a staff member passes on news of an open vacancy.", ge=0
     )
     quit_rate_per_month: float = F(
         0.012, "1/month", "Base hazard of quitting into search (satisfaction 0.5).", ge=0
@@ -160,7 +161,11 @@ class LabourMarket(Section):
         0.004, "1/month", "Hazard of dismissal after probation.", ge=0
     )
     probation_dismissal_probability: float = F(
-        0.1, "probability", "Chance of dismissal at the end of probation for a fit of 0.", ge=0, le=1
+        0.1,
+        "probability",
+        "Chance of dismissal at the end of probation for a fit of 0.",
+        ge=0,
+        le=1,
     )
     exit_rate_per_month: float = F(
         0.002, "1/month", "Hazard of leaving the labour market (employed or seeking).", ge=0
@@ -172,8 +177,11 @@ class LabourMarket(Section):
         1.0, "log factor", "Quit hazard multiplier is exp(s * (0.5 - satisfaction)).", ge=0
     )
     cross_skill_fit: float = F(
-        0.3, "probability", "Hire chance when the worker's skill differs from the vacancy's.",
-        ge=0, le=1,
+        0.5,
+        "probability",
+        "Hire chance when the worker's skill differs from the vacancy's.",
+        ge=0,
+        le=1,
     )
     reservation_wage_ratio: float = F(
         0.8, "fraction", "A seeker accepts offers of at least this share of the last salary.", ge=0
@@ -195,10 +203,10 @@ class Vacancies(Section):
     """How vacancies open, close and are filled internally."""
 
     growth_rate_per_month: float = F(
-        0.002, "1/month", "New positions per existing position per month.", ge=0
+        0.002, "1/month", "New positions per position at start, per month.", ge=0
     )
     replacement_probability: float = F(
-        0.9, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
+        0.97, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
     )
     mean_duration_months: float = F(
         3.0, "months", "Mean time before an unfilled vacancy expires (exponential).", gt=0
@@ -246,8 +254,12 @@ class Outputs(Section):
 class Scenario(Section):
     """A netsim scenario: one labour market, one horizon, one seed."""
 
-    name: str = F("scenario", "-", "Name of the scenario; results go to results/<name>/.",
-                  pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = F(
+        "scenario",
+        "-",
+        "Name of the scenario; results go to results/<name>/.",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+    )
     description: str = F("", "-", "What the scenario shows.")
     seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0)
     horizon_months: float = F(120.0, "months", "Simulated time.", gt=0, le=1200)

@@ -1,0 +1,146 @@
+"""What a run records: the event log (column lists) and the monthly time series.
+
+Every entry carries its time in months since the start of the run (``time_months``).
+Columns are plain lists while the run goes on (an append costs ~50 ns) and become a
+:class:`pandas.DataFrame` with categorical ``kind`` and ``detail`` at the end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Event kinds in the log.
+EVENT_KINDS = (
+    "vacancy_opened",
+    "vacancy_expired",
+    "hire",
+    "separation",
+    "market_exit",
+    "market_entry",
+    "tie_formed",
+)
+
+#: Hiring channels (``detail`` of a ``hire``).
+CHANNELS = ("market", "word_of_mouth", "internal", "platform")
+#: Separation reasons (``detail`` of a ``separation``).
+SEPARATION_REASONS = (
+    "quit",
+    "job_to_job",
+    "dismissal",
+    "probation_dismissal",
+    "exit",
+    "internal_move",
+)
+#: Why a vacancy opened (``detail`` of ``vacancy_opened``).
+VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand")
+#: Where a tie came from (``detail`` of ``tie_formed``).
+TIE_ORIGINS = ("initial", "file", "colleague", "platform")
+
+DETAILS = tuple(
+    dict.fromkeys(CHANNELS + SEPARATION_REASONS + VACANCY_ORIGINS + TIE_ORIGINS + ("",))
+)
+
+#: Event-log columns and their meaning (ids are -1 where not applicable).
+EVENT_COLUMNS = {
+    "time_months": "time of the event, months since the start",
+    "kind": "one of EVENT_KINDS",
+    "detail": "channel of a hire, reason of a separation, origin of a vacancy or tie",
+    "worker": "worker id",
+    "company": "company id",
+    "vacancy": "vacancy id",
+    "other": "hire: previous employer; tie: the other worker; separation: hire id ended",
+    "value": "hire: monthly salary (currency/month); tie: strength",
+    "hire": "hire id (hires and separations)",
+}
+
+
+class EventLog:
+    """Append-only event log stored as column lists."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._kind_code = {k: i for i, k in enumerate(EVENT_KINDS)}
+        self._detail_code = {d: i for i, d in enumerate(DETAILS)}
+        self.cols: dict[str, list] = {name: [] for name in EVENT_COLUMNS}
+
+    def log(
+        self,
+        t: float,
+        kind: str,
+        detail: str = "",
+        worker: int = -1,
+        company: int = -1,
+        vacancy: int = -1,
+        other: int = -1,
+        value: float = float("nan"),
+        hire: int = -1,
+    ) -> None:
+        """Append one event (time in months)."""
+        if not self.enabled:
+            return
+        c = self.cols
+        c["time_months"].append(t)
+        c["kind"].append(self._kind_code[kind])
+        c["detail"].append(self._detail_code[detail])
+        c["worker"].append(worker)
+        c["company"].append(company)
+        c["vacancy"].append(vacancy)
+        c["other"].append(other)
+        c["value"].append(value)
+        c["hire"].append(hire)
+
+    def __len__(self) -> int:
+        return len(self.cols["time_months"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The log as a DataFrame, in event order."""
+        c = self.cols
+        data = {
+            "time_months": np.asarray(c["time_months"], dtype=np.float64),
+            "kind": pd.Categorical.from_codes(
+                np.asarray(c["kind"], dtype=np.int8), categories=list(EVENT_KINDS)
+            ),
+            "detail": pd.Categorical.from_codes(
+                np.asarray(c["detail"], dtype=np.int8), categories=list(DETAILS)
+            ),
+        }
+        for name in ("worker", "company", "vacancy", "other", "hire"):
+            data[name] = np.asarray(c[name], dtype=np.int32)
+        data["value"] = np.asarray(c["value"], dtype=np.float64)
+        return pd.DataFrame(data, columns=list(EVENT_COLUMNS))
+
+
+class MonthCounters:
+    """Flows counted within the current month; reset after each month-end record."""
+
+    __slots__ = (
+        "hires",
+        "separations",
+        "vacancies_opened",
+        "vacancies_expired",
+        "market_exits",
+        "market_entries",
+        "ties_formed",
+        "hires_from_seeking",
+        "employed_to_seeking",
+        "employed_to_out",
+        "seeking_to_out",
+    )
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Zero every counter."""
+        self.hires = dict.fromkeys(CHANNELS, 0)
+        self.separations = dict.fromkeys(SEPARATION_REASONS, 0)
+        self.vacancies_opened = 0
+        self.vacancies_expired = 0
+        self.market_exits = 0
+        self.market_entries = 0
+        self.ties_formed = 0
+        self.hires_from_seeking = 0
+        self.employed_to_seeking = 0
+        self.employed_to_out = 0
+        self.seeking_to_out = 0

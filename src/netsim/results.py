@@ -1,0 +1,169 @@
+"""A run's results: the tables, the summary, the manifest, and their run folder.
+
+A run folder holds::
+
+    manifest.json      resolved scenario, seed, versions, wall time, event count
+    scenario.yaml      the resolved scenario (every default filled in), re-runnable
+    summary.json       headline metrics (deterministic for a scenario and seed)
+    timeseries.parquet month-end stocks and within-month flows (also timeseries.csv)
+    events.parquet     the event log (if outputs.event_log)
+    workers.parquet    one row per worker at the end
+    companies.parquet  one row per company at the end
+
+Folders are written atomically: everything goes to a hidden sibling folder which is renamed
+into place only when complete, so an interrupted run leaves no half-written folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from netsim.scenario import Scenario
+
+#: Packages whose versions every manifest records.
+RECORDED_PACKAGES = (
+    "netsim",
+    "simpy",
+    "networkx",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "PyYAML",
+)
+
+TABLES = ("timeseries", "events", "workers", "companies")
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run: pandas tables plus summary and manifest dicts.
+
+    Times in the tables are in months since the start of the run.
+    """
+
+    scenario: Scenario
+    seed: int
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    workers: pd.DataFrame
+    companies: pd.DataFrame
+    summary: dict[str, Any]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def __repr__(self) -> str:
+        where = f", path={str(self.path)!r}" if self.path else ""
+        return (
+            f"RunResult(scenario={self.scenario.name!r}, seed={self.seed}, "
+            f"months={len(self.timeseries) - 1}, events={len(self.events)}{where})"
+        )
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a result depends on."""
+    out = {"python": platform.python_version()}
+    for name in RECORDED_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def build_manifest(scenario: Scenario, seed: int, wall_time_s: float, events: int) -> dict:
+    """The provenance record of a run."""
+    return {
+        "scenario_name": scenario.name,
+        "seed": seed,
+        "scenario": scenario.model_dump(mode="json"),
+        "versions": package_versions(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "command": " ".join(sys.argv),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "wall_time_s": round(wall_time_s, 3),
+        "events": events,
+    }
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _dump_json(obj: Any, path: Path) -> None:
+    path.write_text(json.dumps(obj, indent=2, default=_json_default, allow_nan=True) + "\n")
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """Write ``result`` into ``out_dir`` atomically (replacing an older folder); return it."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        _dump_json(result.manifest, tmp / "manifest.json")
+        (tmp / "scenario.yaml").write_text(
+            yaml.safe_dump(result.scenario.model_dump(mode="json"), sort_keys=False)
+        )
+        _dump_json(result.summary, tmp / "summary.json")
+        result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+        result.timeseries.to_csv(tmp / "timeseries.csv", index=False)
+        if result.scenario.outputs.event_log:
+            result.events.to_parquet(tmp / "events.parquet", index=False)
+        result.workers.to_parquet(tmp / "workers.parquet", index=False)
+        result.companies.to_parquet(tmp / "companies.parquet", index=False)
+        _replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.path = out_dir
+    return out_dir
+
+
+def _replace_dir(src: Path, dst: Path) -> None:
+    """Move the finished folder ``src`` to ``dst``, replacing any old ``dst``."""
+    if dst.exists():
+        old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
+        os.replace(dst, old)
+        os.replace(src, dst)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(src, dst)
+
+
+def load(path: str | Path) -> RunResult:
+    """Read a run folder written by :func:`write_run` (or ``netsim run``)."""
+    path = Path(path)
+    if not (path / "manifest.json").is_file():
+        raise FileNotFoundError(f"{path}: not a netsim run folder (no manifest.json)")
+    manifest = json.loads((path / "manifest.json").read_text())
+    summary = json.loads((path / "summary.json").read_text())
+    scenario = Scenario.model_validate(manifest["scenario"])
+    events_file = path / "events.parquet"
+    return RunResult(
+        scenario=scenario,
+        seed=int(manifest["seed"]),
+        timeseries=pd.read_parquet(path / "timeseries.parquet"),
+        events=pd.read_parquet(events_file) if events_file.exists() else pd.DataFrame(),
+        workers=pd.read_parquet(path / "workers.parquet"),
+        companies=pd.read_parquet(path / "companies.parquet"),
+        summary=summary,
+        manifest=manifest,
+        path=path,
+    )

@@ -1,0 +1,98 @@
+"""Weighted sampling from a changing set: a Fenwick (binary indexed) tree.
+
+Seeking workers meet open vacancies with probability proportional to the company's brand
+times its number of open vacancies. Both change on every hire, so the sampler supports
+O(log n) updates and O(log n) draws instead of rebuilding cumulative sums.
+"""
+
+from __future__ import annotations
+
+
+class FenwickSampler:
+    """Sample index ``i`` with probability ``w[i] / sum(w)``; weights change in O(log n)."""
+
+    __slots__ = ("n", "_tree", "_w", "_top")
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._tree = [0.0] * (n + 1)
+        self._w = [0.0] * n
+        top = 1
+        while top * 2 <= n:
+            top *= 2
+        self._top = top
+
+    @property
+    def total(self) -> float:
+        """Sum of all weights."""
+        return self._prefix(self.n)
+
+    def weight(self, i: int) -> float:
+        """Current weight of index ``i``."""
+        return self._w[i]
+
+    def add(self, i: int, delta: float) -> None:
+        """Add ``delta`` to the weight of index ``i``."""
+        self._w[i] += delta
+        tree = self._tree
+        j = i + 1
+        n = self.n
+        while j <= n:
+            tree[j] += delta
+            j += j & -j
+
+    def set(self, i: int, w: float) -> None:
+        """Set the weight of index ``i`` to ``w``."""
+        self.add(i, w - self._w[i])
+
+    def rebuild(self) -> None:
+        """Recompute the tree from the weights, clearing accumulated rounding error."""
+        tree = [0.0] * (self.n + 1)
+        for i, w in enumerate(self._w):
+            tree[i + 1] += w
+            j = (i + 1) + ((i + 1) & -(i + 1))
+            if j <= self.n:
+                tree[j] += tree[i + 1]
+        self._tree = tree
+
+    def _prefix(self, k: int) -> float:
+        s = 0.0
+        tree = self._tree
+        while k > 0:
+            s += tree[k]
+            k -= k & -k
+        return s
+
+    def sample(self, u: float) -> int:
+        """The index whose cumulative-weight interval holds ``u * total``; -1 if all are 0.
+
+        ``u`` is a uniform draw on [0, 1).
+        """
+        total = self._prefix(self.n)
+        if total <= 1e-12:
+            return -1
+        target = u * total
+        pos = 0
+        tree = self._tree
+        step = self._top
+        n = self.n
+        while step:
+            nxt = pos + step
+            if nxt <= n and tree[nxt] <= target:
+                pos = nxt
+                target -= tree[nxt]
+            step >>= 1
+        # Float drift can land on a zero-weight index at the edge; step back to a live one.
+        if pos >= n or self._w[pos] <= 0.0:
+            return self._nearest_live(pos)
+        return pos
+
+    def _nearest_live(self, pos: int) -> int:
+        w = self._w
+        for j in range(min(pos, self.n - 1), -1, -1):
+            if w[j] > 0.0:
+                return j
+        for j in range(pos, self.n):
+            if w[j] > 0.0:
+                return j
+        return -1

@@ -1,0 +1,846 @@
+"""The labour-market engine: workers, companies and vacancies on a social graph, in SimPy.
+
+Time is in **months** (a SimPy time unit is one month). Every process is a Poisson process
+or a deterministic deadline; nothing polls:
+
+* **Per-worker timers.** A worker's hazards depend on its own state (visibility, mobility,
+  satisfaction, probation), so each worker holds one pending timer for the *sum* of its
+  current hazards (competing risks: the event type is drawn when it fires). A state change
+  bumps the worker's epoch; a timer whose epoch is stale is ignored when it fires.
+* **Aggregate processes.** Where every worker faces the same constant rate (colleague
+  ties) or the rate is constant in total (growth vacancies), one SimPy process
+  draws the next event for the whole population and picks who it concerns. Rates that
+  depend on state (e.g. only employed workers form colleague ties) are handled exactly by
+  thinning against the constant population size.
+* **Per-vacancy timers.** An open vacancy expires, is filled internally, or sends word of
+  mouth to a contact of its company's staff, each on its own timer.
+* **Deadlines.** Probation ends are single timers.
+
+Equal-time events run in SimPy's insertion order, so a run is a deterministic function
+of its scenario and seed. Extensions (the referral platform, payout rules) subscribe to
+:attr:`Simulation.on_hire` and :attr:`Simulation.on_separation`.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from netsim.graphs import GRAPH_GENERATORS, PeopleAttributes
+from netsim.knowledge import KnowledgeStocks
+from netsim.netstats import network_statistics
+from netsim.network import SocialNetwork
+from netsim.population import POLICIES, SIZE_CLASSES, draw_companies, draw_workers
+from netsim.recorder import CHANNELS, SEPARATION_REASONS, EventLog, MonthCounters
+from netsim.rng import FastStream, spawn_generators
+from netsim.sampling import FenwickSampler
+from netsim.scenario import Scenario
+
+SEEKING, EMPLOYED, OUT = 0, 1, 2
+STATES = ("seeking", "employed", "out")
+
+V_OPEN, V_INTERNAL, V_FILLED, V_EXPIRED = 0, 1, 2, 3
+
+#: Longest initial tenure drawn for workers employed at time 0 (months).
+MAX_INITIAL_TENURE_MONTHS = 480.0
+
+
+@dataclass(frozen=True)
+class Hire:
+    """A hire as extensions see it (times in months)."""
+
+    hire_id: int
+    time_months: float
+    worker: int
+    company: int
+    vacancy: int
+    channel: str
+    salary: float  #: currency per month
+    previous_employer: int  #: -1 if hired from search
+
+
+@dataclass(frozen=True)
+class Separation:
+    """The end of a hire (times in months)."""
+
+    hire_id: int
+    time_months: float
+    worker: int
+    company: int
+    reason: str
+    tenure_months: float
+
+
+class Simulation:
+    """One run of the labour market. Build it, call :meth:`run`, read the tables.
+
+    ``seed`` determines every random draw, through :func:`netsim.rng.spawn_generators`.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        self.sc = sc = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        gens = spawn_generators(self.seed)
+        self.rand = FastStream(gens["dynamics"])
+        self._stats_rng = gens["statistics"]
+        self.gens = gens
+
+        self.workers = draw_workers(sc, gens["population"])
+        self.companies = draw_companies(sc, gens["population"])
+        self.env = simpy.Environment()
+        self.log = EventLog(sc.outputs.event_log)
+        self.month = MonthCounters()
+        self.on_hire: list[Callable[[Hire], None]] = []
+        self.on_separation: list[Callable[[Separation], None]] = []
+        self.n_events = 0
+        self.n_stale = 0
+        self.series: list[dict] = []
+        self._progress: Callable[[float], None] | None = None
+
+        self._build_graph(gens["graph"])
+        self._init_rates()
+        self._init_companies()
+        self.knowledge = KnowledgeStocks(
+            self.companies.n, sc.knowledge.carry, sc.knowledge.depreciation_rate_per_month
+        )
+        self._init_workers(gens["population"])
+
+    # ------------------------------------------------------------------ set-up
+    def _build_graph(self, gen: np.random.Generator) -> None:
+        g = self.sc.graph
+        cls = GRAPH_GENERATORS.get(g.generator)
+        params = cls.Params.model_validate(g.params)
+        w = self.workers
+        people = PeopleAttributes(
+            n=w.n, skill=w.skill, vital=w.vital, degree_weight=w.degree_weight
+        )
+        graph = cls().build(people, params, gen)
+        origin = "file" if g.generator in ("edge_list", "graphml") else "initial"
+        self.net = SocialNetwork.from_networkx(
+            graph, strength=g.initial_tie_strength, origin=origin
+        )
+        regions = [graph.nodes[i].get("region", -1) for i in range(w.n)]
+        self.region = np.asarray(regions, dtype=np.int32)
+
+    def _init_rates(self) -> None:
+        lm = self.sc.labour_market
+        w = self.workers
+        demand_ok = lm.job_finding_rate_per_month
+        self.find_rate = (demand_ok * w.visibility).tolist()
+        self.ojs_rate = (lm.on_the_job_search_rate_per_month * w.mobility).tolist()
+        self.quit_base = (lm.quit_rate_per_month * w.mobility).tolist()
+        self.exit_rate = lm.exit_rate_per_month
+        self.dismiss_rate = lm.dismissal_rate_per_month
+        self.reentry_rate = lm.reentry_rate_per_month
+        self.always_hiring = lm.demand == "always_hiring"
+
+    def _init_companies(self) -> None:
+        c = self.companies
+        m = c.n
+        self.brand = c.brand.tolist()
+        self.pay = c.pay.tolist()
+        self.main_skill = c.main_skill.tolist()
+        self.is_large = (c.size_class == 1).tolist()
+        self.quit_mult = np.where(
+            c.policy == 0, self.sc.labour_market.restrict_quit_multiplier, 1.0
+        ).tolist()
+        self.staff: list[list[int]] = [[] for _ in range(m)]
+        self.open_market: list[list[int]] = [[] for _ in range(m)]
+        self.company_hires = [0] * m
+        self.company_separations = [0] * m
+        self.vacancy_sampler = FenwickSampler(m)
+        self.n_open_market = 0
+        self._internal_open = 0
+        # Vacancy table (index = vacancy id).
+        self.vac_company: list[int] = []
+        self.vac_skill: list[int] = []
+        self.vac_opened: list[float] = []
+        self.vac_status: list[int] = []
+        self.vac_pos: list[int] = []
+        # Static brand weights for 'always_hiring' demand and growth vacancies.
+        self._brand_cum = list(accumulate(self.brand))
+        self._pos_cum = list(accumulate(c.positions.tolist()))
+
+    def _init_workers(self, gen: np.random.Generator) -> None:
+        sc = self.sc
+        w = self.workers
+        n = w.n
+        lm = sc.labour_market
+        self.state = [SEEKING] * n
+        self.employer = [-1] * n
+        self.since = [0.0] * n
+        self.salary = [0.0] * n
+        self.satisfaction = [0.0] * n
+        self.fit = [1.0] * n
+        self.channel = [""] * n
+        self.hire_id = [-1] * n
+        self.in_probation = [False] * n
+        self.epoch = [0] * n
+        self.pos_in_company = [-1] * n
+        self.last_employer = [-1] * n
+        self.last_salary = (lm.base_salary * w.productivity).tolist()
+        self.n_jobs = [0] * n
+        self.income_salary = [0.0] * n
+        self.paid_until = [0.0] * n
+        self.completed_tenures: list[float] = []
+        self.history: list[list[tuple[int, float, float]]] = [[] for _ in range(n)]
+        self.n_hires = 0
+        self.employed_count = 0
+        self.seeking_count = n
+        self.out_count = 0
+        self._since_sum = 0.0
+
+        # Fill positions: employed workers take random slots; leftover slots are vacancies.
+        positions = self.companies.positions
+        slots = np.repeat(np.arange(self.companies.n), positions)
+        gen.shuffle(slots)
+        n_employed = min(round(n * sc.population.initial_employment_rate), len(slots))
+        employed = gen.permutation(n)[:n_employed]
+        sats = gen.beta(2.0, 2.0, size=n_employed)
+        noise = np.exp(lm.offer_sigma * gen.standard_normal(n_employed))
+        tenure_draw = gen.standard_exponential(n_employed)
+        probation = sc.companies.probation_months
+        for k, i in enumerate(employed.tolist()):
+            c = int(slots[k])
+            sat = float(sats[k])
+            rate = self._quit_rate(i, c, sat) + self.dismiss_rate + self.exit_rate
+            # Memoryless hazards: the elapsed tenure of a stationary stock is exponential.
+            elapsed = min(tenure_draw[k] / rate, MAX_INITIAL_TENURE_MONTHS) if rate > 0 else 0.0
+            salary = lm.base_salary * w.productivity[i] * self.pay[c] * noise[k]
+            self._employ(i, c, -elapsed, float(salary), sat, 1.0, "initial", -1)
+            self.in_probation[i] = elapsed < probation
+        if not self.always_hiring:
+            for c in slots[n_employed:].tolist():
+                self._open_vacancy(int(c), "initial")
+        for i in range(n):
+            self._schedule_worker(i)
+            if self.state[i] == EMPLOYED and self.in_probation[i]:
+                self._schedule_probation_end(i, self.since[i] + probation)
+
+    # ------------------------------------------------------------------ helpers
+    def _quit_rate(self, i: int, c: int, sat: float) -> float:
+        lm = self.sc.labour_market
+        return (
+            self.quit_base[i]
+            * math.exp(lm.satisfaction_sensitivity * (0.5 - sat))
+            * self.quit_mult[c]
+        )
+
+    def _employ(
+        self,
+        i: int,
+        c: int,
+        t: float,
+        salary: float,
+        sat: float,
+        fit: float,
+        channel: str,
+        hire_id: int,
+    ) -> None:
+        """Put worker i into company c from time t (no logging, no hooks)."""
+        if self.state[i] == SEEKING:
+            self.seeking_count -= 1
+        self.state[i] = EMPLOYED
+        self.employer[i] = c
+        self.since[i] = t
+        self.salary[i] = salary
+        self.satisfaction[i] = sat
+        self.fit[i] = fit
+        self.channel[i] = channel
+        self.hire_id[i] = hire_id
+        self.paid_until[i] = max(t, 0.0)
+        self.in_probation[i] = True
+        staff = self.staff[c]
+        self.pos_in_company[i] = len(staff)
+        staff.append(i)
+        self.n_jobs[i] += 1
+        self.employed_count += 1
+        self._since_sum += t
+
+    def _unemploy(self, i: int, t: float) -> int:
+        """Take worker i out of its company at time t; returns the company."""
+        c = self.employer[i]
+        staff = self.staff[c]
+        p = self.pos_in_company[i]
+        last = staff.pop()
+        if last != i:
+            staff[p] = last
+            self.pos_in_company[last] = p
+        self.pos_in_company[i] = -1
+        start = self.since[i]
+        self.history[i].append((c, start, t))
+        self.completed_tenures.append(t - start)
+        self._accrue_salary(i, t)
+        self.last_employer[i] = c
+        self.last_salary[i] = self.salary[i]
+        self.employer[i] = -1
+        self.employed_count -= 1
+        self._since_sum -= start
+        return c
+
+    def _accrue_salary(self, i: int, t: float) -> None:
+        """Book worker i's salary income up to time t (months)."""
+        self.income_salary[i] += self.salary[i] * (t - self.paid_until[i])
+        self.paid_until[i] = t
+
+    def _offer(self, i: int, c: int) -> float:
+        """A wage offer to worker i from company c (currency per month)."""
+        lm = self.sc.labour_market
+        return (
+            lm.base_salary
+            * self.workers.productivity[i]
+            * self.pay[c]
+            * math.exp(lm.offer_sigma * self.rand.normal())
+        )
+
+    def _draw_vacancy_skill(self, c: int) -> int:
+        if self.rand.random() < self.sc.companies.skill_focus:
+            return self.main_skill[c]
+        return self.rand.integers(self.sc.population.skills)
+
+    # ------------------------------------------------------------------ timers
+    def _timer(self, delay: float, fn: Callable[[], None]) -> None:
+        ev = self.env.timeout(delay)
+        ev.callbacks.append(lambda _ev: fn())
+
+    def _schedule_worker(self, i: int) -> None:
+        """(Re)start worker i's competing-risks timer for its current state."""
+        self.epoch[i] += 1
+        rate = self._worker_rate(i)
+        if rate <= 0.0:
+            return
+        ep = self.epoch[i]
+        ev = self.env.timeout(self.rand.exponential(rate))
+        ev.callbacks.append(lambda _ev: self._worker_event(i, ep))
+
+    def _worker_rate(self, i: int) -> float:
+        st = self.state[i]
+        if st == SEEKING:
+            return self.find_rate[i] + self.exit_rate
+        if st == EMPLOYED:
+            c = self.employer[i]
+            rate = self._quit_rate(i, c, self.satisfaction[i]) + self.ojs_rate[i] + self.exit_rate
+            if not self.in_probation[i]:
+                rate += self.dismiss_rate
+            return rate
+        return self.reentry_rate
+
+    def _worker_event(self, i: int, ep: int) -> None:
+        self.n_events += 1
+        if self.epoch[i] != ep:
+            self.n_stale += 1
+            return
+        st = self.state[i]
+        if st == SEEKING:
+            self._seeking_event(i)
+        elif st == EMPLOYED:
+            self._employed_event(i)
+        else:
+            self._reenter(i)
+
+    def _schedule_probation_end(self, i: int, at: float) -> None:
+        hid = self.hire_id[i]
+        n_jobs = self.n_jobs[i]
+        ev = self.env.timeout(max(at - self.env.now, 0.0))
+        ev.callbacks.append(lambda _ev: self._probation_end(i, hid, n_jobs))
+
+    # ------------------------------------------------------------------ worker events
+    def _seeking_event(self, i: int) -> None:
+        u = self.rand.random() * (self.find_rate[i] + self.exit_rate)
+        if u < self.exit_rate:
+            self._exit_market(i)
+            return
+        self._search(i, "market")
+        if self.state[i] == SEEKING:
+            self._schedule_worker(i)
+
+    def _employed_event(self, i: int) -> None:
+        c = self.employer[i]
+        quit_rate = self._quit_rate(i, c, self.satisfaction[i])
+        dismiss = 0.0 if self.in_probation[i] else self.dismiss_rate
+        total = quit_rate + dismiss + self.exit_rate + self.ojs_rate[i]
+        u = self.rand.random() * total
+        if u < quit_rate:
+            self._separate(i, "quit")
+            self._to_seeking(i)
+        elif u < quit_rate + dismiss:
+            self._separate(i, "dismissal")
+            self._to_seeking(i)
+        elif u < quit_rate + dismiss + self.exit_rate:
+            self._exit_market(i)
+        else:
+            self._search(i, "market")
+            if self.employer[i] == c:
+                self._schedule_worker(i)
+
+    def _probation_end(self, i: int, hid: int, n_jobs: int) -> None:
+        self.n_events += 1
+        if self.n_jobs[i] != n_jobs or self.state[i] != EMPLOYED:
+            return  # that job has already ended
+        p = self.sc.labour_market.probation_dismissal_probability * (1.0 - self.fit[i])
+        if p > 0.0 and self.rand.random() < p:
+            self._separate(i, "probation_dismissal")
+            self._to_seeking(i)
+            return
+        self.in_probation[i] = False
+        if self.dismiss_rate > 0.0:
+            self._schedule_worker(i)
+
+    def _to_seeking(self, i: int) -> None:
+        self.state[i] = SEEKING
+        self.seeking_count += 1
+        self.month.employed_to_seeking += 1
+        self._schedule_worker(i)
+
+    def _exit_market(self, i: int) -> None:
+        t = self.env.now
+        if self.state[i] == EMPLOYED:
+            self._separate(i, "exit")
+            self.month.employed_to_out += 1
+        else:
+            self.seeking_count -= 1
+            self.month.seeking_to_out += 1
+        self.state[i] = OUT
+        self.out_count += 1
+        self.month.market_exits += 1
+        self.log.log(t, "market_exit", worker=i)
+        self._schedule_worker(i)
+
+    def _reenter(self, i: int) -> None:
+        self.state[i] = SEEKING
+        self.out_count -= 1
+        self.seeking_count += 1
+        self.month.market_entries += 1
+        self.log.log(self.env.now, "market_entry", worker=i)
+        self._schedule_worker(i)
+
+    # ------------------------------------------------------------------ matching
+    def _search(self, i: int, channel: str) -> None:
+        """Worker i meets an opening on the open market (brand-weighted) and applies."""
+        if self.always_hiring:
+            c = bisect_right(self._brand_cum, self.rand.random() * self._brand_cum[-1])
+            self._apply(i, min(c, len(self._brand_cum) - 1), -1, channel)
+            return
+        if self.n_open_market == 0:
+            return
+        c = self.vacancy_sampler.sample(self.rand.random())
+        if c < 0:
+            return
+        self._apply(i, c, self.rand.choice(self.open_market[c]), channel)
+
+    def _apply(self, i: int, c: int, v: int, channel: str) -> bool:
+        """Worker i applies to vacancy v at company c (v = -1: created on demand)."""
+        if self.employer[i] == c:
+            return False
+        skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
+        fit = 1.0 if skill == self.workers.skill[i] else self.sc.labour_market.cross_skill_fit
+        if fit < 1.0 and self.rand.random() >= fit:
+            return False
+        offer = self._offer(i, c)
+        lm = self.sc.labour_market
+        if self.state[i] == EMPLOYED:
+            if offer < self.salary[i] * (1.0 + lm.switch_premium):
+                return False
+        elif offer < lm.reservation_wage_ratio * self.last_salary[i]:
+            return False
+        if v < 0:
+            v = self._open_vacancy(c, "on_demand", skill=skill, market_only=True)
+        self._hire(i, v, channel, offer, fit)
+        return True
+
+    def _hire(self, i: int, v: int, channel: str, salary: float, fit: float) -> None:
+        t = self.env.now
+        c = self.vac_company[v]
+        self._close_vacancy(v, V_FILLED)
+        prev = -1
+        if self.state[i] == EMPLOYED:
+            prev = self.employer[i]
+            self._separate(i, "job_to_job")
+        else:
+            self.month.hires_from_seeking += 1
+        source = prev if prev >= 0 else self.last_employer[i]
+        self.knowledge.transfer(source, c, t)
+        hid = self.n_hires
+        self.n_hires += 1
+        self._employ(i, c, t, salary, self.rand.beta22(), fit, channel, hid)
+        self.company_hires[c] += 1
+        self.month.hires[channel] += 1
+        self.log.log(t, "hire", channel, i, c, v, prev, salary, hid)
+        probation = self.sc.companies.probation_months
+        if probation > 0.0:
+            self._schedule_probation_end(i, t + probation)
+        else:
+            self.in_probation[i] = False
+        self._schedule_worker(i)
+        if self.on_hire:
+            hire = Hire(hid, t, i, c, v, channel, salary, prev)
+            for hook in self.on_hire:
+                hook(hire)
+
+    def _separate(self, i: int, reason: str) -> None:
+        """Worker i leaves its employer (the caller sets the new state)."""
+        t = self.env.now
+        start = self.since[i]
+        hid = self.hire_id[i]
+        c = self._unemploy(i, t)
+        self.company_separations[c] += 1
+        self.month.separations[reason] += 1
+        self.log.log(t, "separation", reason, i, c, -1, hid, float("nan"), hid)
+        if (
+            not self.always_hiring
+            and self.rand.random() < self.sc.vacancies.replacement_probability
+        ):
+            self._open_vacancy(c, "replacement")
+        if self.on_separation:
+            sep = Separation(hid, t, i, c, reason, t - start)
+            for hook in self.on_separation:
+                hook(sep)
+
+    # ------------------------------------------------------------------ vacancies
+    def _open_vacancy(
+        self, c: int, origin: str, skill: int | None = None, market_only: bool = False
+    ) -> int:
+        v = len(self.vac_company)
+        self.vac_company.append(c)
+        self.vac_skill.append(self._draw_vacancy_skill(c) if skill is None else skill)
+        self.vac_opened.append(self.env.now)
+        self.vac_pos.append(-1)
+        self.month.vacancies_opened += 1
+        self.log.log(self.env.now, "vacancy_opened", origin, company=c, vacancy=v)
+        vs = self.sc.vacancies
+        internal = (
+            not market_only
+            and self.is_large[c]
+            and self.staff[c]
+            and self.rand.random() < vs.internal_fill_share
+        )
+        if internal:
+            self.vac_status.append(V_INTERNAL)
+            self._internal_open += 1
+            self._timer(
+                self.rand.exponential(1.0 / vs.internal_fill_months),
+                lambda: self._fill_internally(v),
+            )
+        else:
+            self.vac_status.append(V_OPEN)
+            if not market_only:
+                self._post(v)
+        return v
+
+    def _post(self, v: int) -> None:
+        """Put vacancy v on the open market until filled or expired."""
+        c = self.vac_company[v]
+        self.vac_status[v] = V_OPEN
+        lst = self.open_market[c]
+        self.vac_pos[v] = len(lst)
+        lst.append(v)
+        self.n_open_market += 1
+        self.vacancy_sampler.add(c, self.brand[c])
+        self._timer(
+            self.rand.exponential(1.0 / self.sc.vacancies.mean_duration_months),
+            lambda: self._expire(v),
+        )
+        self._schedule_tip(v)
+
+    def _close_vacancy(self, v: int, status: int) -> None:
+        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
+            c = self.vac_company[v]
+            lst = self.open_market[c]
+            p = self.vac_pos[v]
+            last = lst.pop()
+            if last != v:
+                lst[p] = last
+                self.vac_pos[last] = p
+            self.vac_pos[v] = -1
+            self.n_open_market -= 1
+            self.vacancy_sampler.add(c, -self.brand[c])
+        self.vac_status[v] = status
+
+    def _expire(self, v: int) -> None:
+        self.n_events += 1
+        if self.vac_status[v] != V_OPEN:
+            return
+        self._close_vacancy(v, V_EXPIRED)
+        self.month.vacancies_expired += 1
+        self.log.log(self.env.now, "vacancy_expired", company=self.vac_company[v], vacancy=v)
+
+    def _fill_internally(self, v: int) -> None:
+        """A large company moves one of its own staff into vacancy v."""
+        self.n_events += 1
+        if self.vac_status[v] != V_INTERNAL:
+            return
+        self._internal_open -= 1
+        c = self.vac_company[v]
+        staff = self.staff[c]
+        if not staff:
+            self._post(v)
+            return
+        t = self.env.now
+        i = self.rand.choice(staff)
+        self._close_vacancy(v, V_FILLED)
+        salary = max(self.salary[i], self._offer(i, c))
+        hid = self.n_hires
+        self.n_hires += 1
+        self.company_hires[c] += 1
+        self.month.hires["internal"] += 1
+        self.month.separations["internal_move"] += 1
+        self.log.log(
+            t,
+            "separation",
+            "internal_move",
+            i,
+            c,
+            -1,
+            self.hire_id[i],
+            float("nan"),
+            self.hire_id[i],
+        )
+        self.log.log(t, "hire", "internal", i, c, v, c, salary, hid)
+        # Tenure with the company continues (as in tenure statistics); the worker's old role
+        # becomes the next vacancy, so internal moves form vacancy chains.
+        self._accrue_salary(i, t)
+        self.salary[i] = salary
+        self.hire_id[i] = hid
+        if self.rand.random() < self.sc.vacancies.replacement_probability:
+            self._open_vacancy(c, "replacement")
+
+    # ------------------------------------------------------------------ aggregate processes
+    def _growth_process(self):
+        total = self._pos_cum[-1] if self._pos_cum else 0
+        rate = self.sc.vacancies.growth_rate_per_month * total
+        if rate <= 0.0 or self.always_hiring:
+            return
+        while True:
+            yield self.env.timeout(self.rand.exponential(rate))
+            self.n_events += 1
+            c = bisect_right(self._pos_cum, self.rand.random() * total)
+            self._open_vacancy(min(c, len(self._pos_cum) - 1), "growth")
+
+    def _schedule_tip(self, v: int) -> None:
+        rate = self.sc.labour_market.word_of_mouth_rate_per_month
+        if rate > 0.0:
+            self._timer(self.rand.exponential(rate), lambda: self._tip(v))
+
+    def _tip(self, v: int) -> None:
+        """Word of mouth: a random staff member passes news of open vacancy v on.
+
+        As in Calvó-Armengol & Jackson (2004), the news goes to a contact who is seeking;
+        if the staff member knows no seeker, it goes to a random contact, who passes it to
+        one of their own seeking contacts (two hops at most). The vacancy keeps sending
+        news while it is open.
+        """
+        self.n_events += 1
+        if self.vac_status[v] != V_OPEN:
+            return
+        self._schedule_tip(v)
+        c = self.vac_company[v]
+        staff = self.staff[c]
+        if not staff:
+            return
+        rand = self.rand
+        teller = rand.choice(staff)
+        seeker = self._random_seeking_contact(teller)
+        if seeker < 0:
+            friend = self.net.random_neighbour(teller, rand)
+            if friend < 0 or self.employer[friend] == c:
+                return
+            seeker = self._random_seeking_contact(friend)
+        if seeker >= 0:
+            self._apply(seeker, c, v, "word_of_mouth")
+
+    def _random_seeking_contact(self, i: int) -> int:
+        """A uniformly chosen seeking contact of worker i, or -1 if none."""
+        state = self.state
+        seekers = [k for k in self.net.neighbours[i] if state[k] == SEEKING]
+        return self.rand.choice(seekers) if seekers else -1
+
+    def _colleague_tie_process(self):
+        """Each employed worker befriends a random colleague at a constant rate (thinning)."""
+        n = self.workers.n
+        ties = self.sc.ties
+        rate = ties.colleague_tie_rate_per_month * n
+        if rate <= 0.0:
+            return
+        state, employer, staff, rand, net = (
+            self.state,
+            self.employer,
+            self.staff,
+            self.rand,
+            self.net,
+        )
+        while True:
+            yield self.env.timeout(rand.exponential(rate))
+            self.n_events += 1
+            i = rand.integers(n)
+            if state[i] != EMPLOYED:
+                continue
+            mates = staff[employer[i]]
+            if len(mates) < 2:
+                continue
+            j = rand.choice(mates)
+            if j != i and net.add_tie(i, j, ties.colleague_tie_strength, "colleague", self.env.now):
+                self.month.ties_formed += 1
+                self.log.log(
+                    self.env.now,
+                    "tie_formed",
+                    "colleague",
+                    i,
+                    employer[i],
+                    other=j,
+                    value=ties.colleague_tie_strength,
+                )
+
+    def _month_process(self):
+        horizon = self.sc.horizon_months
+        every = self.sc.outputs.network_stats_every_months
+        self._record_month(0)
+        m = 0
+        while m + 1 <= horizon:
+            yield self.env.timeout(1.0)
+            m += 1
+            self._record_month(m, with_network=every > 0 and m % every < 1e-9)
+            self.vacancy_sampler.rebuild()
+            if self._progress is not None:
+                self._progress(float(m))
+
+    # ------------------------------------------------------------------ records
+    def _record_month(self, m: int, with_network: bool = False) -> None:
+        t = self.env.now
+        mc = self.month
+        prev_employed = self.series[-1]["employed"] if self.series else self.employed_count
+        separations = sum(v for k, v in mc.separations.items() if k != "internal_move")
+        labour_force = self.employed_count + self.seeking_count
+        row = {
+            "month": m,
+            "time_months": t,
+            "employed": self.employed_count,
+            "seeking": self.seeking_count,
+            "out_of_market": self.out_count,
+            "unemployment_rate": self.seeking_count / labour_force if labour_force else 0.0,
+            "open_vacancies": self.n_open_market,
+            "internal_vacancies": 0,
+            "vacancies_opened": mc.vacancies_opened,
+            "vacancies_expired": mc.vacancies_expired,
+        }
+        for ch in CHANNELS:
+            row[f"hires_{ch}"] = mc.hires[ch]
+        row["hires"] = sum(mc.hires[ch] for ch in CHANNELS if ch != "internal")
+        for reason in SEPARATION_REASONS:
+            row[f"separations_{reason}"] = mc.separations[reason]
+        row["separations"] = separations
+        row["quits"] = mc.separations["quit"] + mc.separations["job_to_job"]
+        row["hires_from_seeking"] = mc.hires_from_seeking
+        row["employed_to_seeking"] = mc.employed_to_seeking
+        row["employed_to_out"] = mc.employed_to_out
+        row["seeking_to_out"] = mc.seeking_to_out
+        row["market_exits"] = mc.market_exits
+        row["market_entries"] = mc.market_entries
+        row["ties_formed"] = mc.ties_formed
+        row["churn_rate"] = separations / prev_employed if (m > 0 and prev_employed) else 0.0
+        row["mean_tenure_months"] = (
+            t - self._since_sum / self.employed_count if self.employed_count else 0.0
+        )
+        row["knowledge_mixing"] = float(self.knowledge.mixing(t).mean())
+        stats = {
+            "edges": float(self.net.n_edges),
+            "mean_degree": np.nan,
+            "clustering": np.nan,
+            "giant_component_share": np.nan,
+            "two_hop_share": np.nan,
+        }
+        if with_network or m == 0:
+            stats.update(
+                network_statistics(self.net, self._stats_rng, self.sc.outputs.network_stats_sample)
+            )
+        row.update(stats)
+        row["internal_vacancies"] = self._internal_open
+        self.series.append(row)
+        mc.reset()
+
+    # ------------------------------------------------------------------ run
+    def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
+        """Simulate until ``horizon_months``; ``progress(t_months)`` is called each month."""
+        self._progress = progress
+        env = self.env
+        for proc in (self._growth_process(), self._colleague_tie_process(), self._month_process()):
+            env.process(proc)
+        env.run(until=self.sc.horizon_months + 1e-9)
+        return self
+
+    # ------------------------------------------------------------------ tables
+    def timeseries(self) -> pd.DataFrame:
+        """Month-end stocks and within-month flows, one row per month (month 0 = start)."""
+        return pd.DataFrame(self.series)
+
+    def events(self) -> pd.DataFrame:
+        """The event log (empty if switched off)."""
+        return self.log.to_frame()
+
+    def worker_table(self) -> pd.DataFrame:
+        """One row per worker at the end of the run."""
+        t = self.env.now
+        w = self.workers
+        employed = np.asarray(self.state) == EMPLOYED
+        income = [
+            inc + (self.salary[i] * (t - self.paid_until[i]) if self.state[i] == EMPLOYED else 0.0)
+            for i, inc in enumerate(self.income_salary)
+        ]
+        return pd.DataFrame(
+            {
+                "worker": np.arange(w.n, dtype=np.int32),
+                "skill": w.skill.astype(np.int16),
+                "productivity": w.productivity,
+                "vital_force": w.vital,
+                "region": self.region,
+                "state": pd.Categorical.from_codes(
+                    np.asarray(self.state, dtype=np.int8), categories=list(STATES)
+                ),
+                "employer": np.asarray(self.employer, dtype=np.int32),
+                "since_months": np.where(employed, self.since, np.nan),
+                "channel": np.where(employed, self.channel, ""),
+                "salary": np.where(employed, self.salary, 0.0),
+                "satisfaction": np.where(employed, self.satisfaction, np.nan),
+                "jobs_held": np.asarray(self.n_jobs, dtype=np.int32),
+                "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
+                "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
+                "income_salary": income,
+            }
+        )
+
+    def company_table(self) -> pd.DataFrame:
+        """One row per company at the end of the run."""
+        t = self.env.now
+        c = self.companies
+        vac = np.zeros(c.n, dtype=np.int32)
+        for k, lst in enumerate(self.open_market):
+            vac[k] = len(lst)
+        for v, s in enumerate(self.vac_status):
+            if s == V_INTERNAL:
+                vac[self.vac_company[v]] += 1
+        return pd.DataFrame(
+            {
+                "company": np.arange(c.n, dtype=np.int32),
+                "size_class": pd.Categorical.from_codes(
+                    c.size_class, categories=list(SIZE_CLASSES)
+                ),
+                "policy": pd.Categorical.from_codes(c.policy, categories=list(POLICIES)),
+                "initial_positions": c.positions,
+                "employees": np.asarray([len(s) for s in self.staff], dtype=np.int32),
+                "open_vacancies": vac,
+                "brand": c.brand,
+                "pay": c.pay,
+                "main_skill": c.main_skill.astype(np.int16),
+                "hires": np.asarray(self.company_hires, dtype=np.int32),
+                "separations": np.asarray(self.company_separations, dtype=np.int32),
+                "knowledge_foreign": self.knowledge.foreign(t),
+                "knowledge_mixing": self.knowledge.mixing(t),
+                "knowledge_origins": [self.knowledge.origins(k) for k in range(c.n)],
+            }
+        )

@@ -1,0 +1,105 @@
+"""Headline metrics of a run, computed from its tables.
+
+Rates are per month unless the name says otherwise; tenures are in months. The summary is
+a deterministic function of scenario and seed (no wall time in it), so it can be compared
+against a golden file.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netsim.recorder import CHANNELS
+
+
+def _last_valid(series: pd.Series) -> float:
+    valid = series.dropna()
+    return float(valid.iloc[-1]) if len(valid) else math.nan
+
+
+def summarize(
+    timeseries: pd.DataFrame,
+    workers: pd.DataFrame,
+    completed_tenures_months: np.ndarray,
+    *,
+    seed: int,
+    horizon_months: float,
+    n_companies: int,
+    events: int,
+) -> dict[str, Any]:
+    """The run's summary dict (flat: name -> number)."""
+    ts = timeseries
+    months = ts[ts["month"] > 0]
+    second_half = months[months["month"] > months["month"].max() / 2] if len(months) else months
+    prev = ts.shift(1)
+    seeking_exposure = float(prev.loc[ts["month"] > 0, "seeking"].sum())
+    employed_exposure = float(prev.loc[ts["month"] > 0, "employed"].sum())
+    hires_ext = int(months["hires"].sum())
+    hires_all = hires_ext + int(months["hires_internal"].sum())
+    employed = workers[workers["state"] == "employed"]
+    vital = workers["vital_force"].to_numpy()
+
+    out: dict[str, Any] = {
+        "seed": seed,
+        "horizon_months": horizon_months,
+        "workers": len(workers),
+        "companies": n_companies,
+        "events": events,
+        "employed_final": int(ts["employed"].iloc[-1]),
+        "seeking_final": int(ts["seeking"].iloc[-1]),
+        "unemployment_rate_final": float(ts["unemployment_rate"].iloc[-1]),
+        "unemployment_rate_mean_second_half": float(second_half["unemployment_rate"].mean()),
+        "open_vacancies_final": int(ts["open_vacancies"].iloc[-1]),
+        "hires_external": hires_ext,
+        "hires_per_month": hires_ext / max(len(months), 1),
+    }
+    for ch in CHANNELS:
+        if ch == "internal":
+            out["internal_share_of_all_hires"] = (
+                int(months["hires_internal"].sum()) / hires_all if hires_all else 0.0
+            )
+        else:
+            out[f"hire_share_{ch}"] = (
+                int(months[f"hires_{ch}"].sum()) / hires_ext if hires_ext else 0.0
+            )
+    out.update(
+        {
+            "job_finding_rate_per_month": (
+                int(months["hires_from_seeking"].sum()) / seeking_exposure
+                if seeking_exposure
+                else math.nan
+            ),
+            "separation_to_search_rate_per_month": (
+                int(months["employed_to_seeking"].sum()) / employed_exposure
+                if employed_exposure
+                else math.nan
+            ),
+            "churn_rate_per_month_mean": float(months["churn_rate"].mean()),
+            "churn_rate_per_year": float(months["churn_rate"].mean()) * 12.0,
+            "mean_tenure_months_final": float(ts["mean_tenure_months"].iloc[-1]),
+            "mean_completed_tenure_months": (
+                float(np.mean(completed_tenures_months))
+                if len(completed_tenures_months)
+                else math.nan
+            ),
+            "mean_salary_employed_final": (
+                float(employed["salary"].mean()) if len(employed) else math.nan
+            ),
+            "jobs_held_mean_vital_forces": (
+                float(workers.loc[vital, "jobs_held"].mean()) if vital.any() else math.nan
+            ),
+            "jobs_held_mean_others": (
+                float(workers.loc[~vital, "jobs_held"].mean()) if (~vital).any() else math.nan
+            ),
+            "knowledge_mixing_final": float(ts["knowledge_mixing"].iloc[-1]),
+            "ties_final": int(ts["edges"].iloc[-1]),
+            "clustering_final": _last_valid(ts["clustering"]),
+            "giant_component_share_final": _last_valid(ts["giant_component_share"]),
+            "two_hop_share_final": _last_valid(ts["two_hop_share"]),
+        }
+    )
+    return out

@@ -1,0 +1,336 @@
+"""Loading, overriding and validating scenarios: every kind of bad input gets one clear message."""
+
+from __future__ import annotations
+
+import pickle
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from netsim.config import load_scenario, resolved_dict, scenario_to_yaml
+from netsim.errors import NetsimInputError, did_you_mean, unknown_name_problem
+from netsim.scenario import Scenario
+
+
+def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def load_error(source, overrides=()) -> NetsimInputError:
+    with pytest.raises(NetsimInputError) as info:
+        load_scenario(source, overrides)
+    return info.value
+
+
+def assert_names(err: NetsimInputError, path: Path | None, key_path: str | None) -> str:
+    """The message names the file and the key path; returns it."""
+    message = str(err)
+    if path is not None:
+        assert err.file == str(path)
+        assert message.startswith(f"{path}: ")
+    if key_path is not None:
+        assert key_path in [k for k, _ in err.issues]
+        assert f": {key_path}: " in message
+    assert "Traceback" not in message
+    return message
+
+
+# --------------------------------------------------------------------------- errors module
+
+
+def test_did_you_mean_finds_close_names_case_insensitively():
+    assert did_you_mean("quit_rate_per_mnth", ["quit_rate_per_month", "exit_rate"]) == (
+        "quit_rate_per_month"
+    )
+    assert did_you_mean("WORKERS", ["workers", "skills"]) == "workers"
+    assert did_you_mean("zzzz", ["workers", "skills"]) is None
+
+
+def test_unknown_name_problem_lists_allowed_names():
+    text = unknown_name_problem("wrkers", ["workers", "skills"])
+    assert text == "unknown key; did you mean 'workers'? (allowed: skills, workers)"
+
+
+def test_error_message_format_and_pickling():
+    err = NetsimInputError("must be >= 0, got -1", file="x.yaml", key_path="a.b")
+    assert str(err) == "x.yaml: a.b: must be >= 0, got -1"
+    assert (err.file, err.key_path, err.problem) == ("x.yaml", "a.b", "must be >= 0, got -1")
+    again = pickle.loads(pickle.dumps(err))
+    assert str(again) == str(err)
+    many = NetsimInputError.combine([("a", "p1"), ("b", "p2")], file="f.yaml")
+    assert str(many) == "f.yaml: a: p1\nf.yaml: b: p2"
+    assert many.key_path == "a"
+
+
+# --------------------------------------------------------------------------- happy paths
+
+
+def test_defaults_load_from_empty_mapping_and_record_graph_params(tmp_path):
+    scenario = load_scenario(write(tmp_path, "{}\n"))
+    assert scenario == load_scenario({}) and isinstance(scenario, Scenario)
+    # the generator's defaults are recorded in the resolved scenario
+    assert scenario.graph.params, "graph params should be filled with the generator's defaults"
+
+
+def test_file_values_and_overrides_change_values_and_types(tmp_path):
+    path = write(
+        tmp_path,
+        """\
+        name: small
+        population:
+          workers: 300
+        labour_market:
+          demand: vacancies
+        """,
+    )
+    scenario = load_scenario(
+        path,
+        [
+            "population.workers=500",
+            "horizon_months=24",
+            "labour_market.demand=always_hiring",
+            "outputs.event_log=false",
+            "description=two words",
+            "companies.large_size.sigma=0.25",
+        ],
+    )
+    assert scenario.name == "small"
+    assert scenario.population.workers == 500 and type(scenario.population.workers) is int
+    assert scenario.horizon_months == 24.0 and isinstance(scenario.horizon_months, float)
+    assert scenario.labour_market.demand == "always_hiring"
+    assert scenario.outputs.event_log is False
+    assert scenario.description == "two words"
+    assert scenario.companies.large_size.sigma == 0.25
+    assert scenario.companies.large_size.median_positions == 200.0  # sibling default kept
+
+
+def test_override_later_wins_and_source_dict_is_not_mutated():
+    data = {"population": {"workers": 100}}
+    scenario = load_scenario(data, ["population.workers=200", "population.workers=300"])
+    assert scenario.population.workers == 300
+    assert data == {"population": {"workers": 100}}
+
+
+def test_loading_a_scenario_object_does_not_mutate_it():
+    original = Scenario()
+    loaded = load_scenario(original, ["seed=7"])
+    assert loaded.seed == 7 and original.seed == 1
+
+
+def test_resolved_scenario_round_trips_through_yaml(tmp_path):
+    scenario = load_scenario({"name": "rt", "population": {"workers": 50}})
+    text = scenario_to_yaml(scenario)
+    assert yaml.safe_load(text) == resolved_dict(scenario)
+    again = load_scenario(write(tmp_path, text))
+    assert again == scenario
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_missing_scenario_file(tmp_path):
+    path = tmp_path / "nope.yaml"
+    err = load_error(path)
+    assert_names(err, path, None)
+    assert "not found" in str(err)
+
+
+def test_malformed_yaml_reports_line_and_column(tmp_path):
+    path = write(tmp_path, "name: x\npopulation:\n  workers: [1, 2\n  skills: 3\n")
+    message = assert_names(load_error(path), path, None)
+    assert "malformed YAML" in message
+    assert "line 4, column" in message
+
+
+def test_duplicate_key_is_an_error(tmp_path):
+    path = write(tmp_path, "seed: 1\nseed: 2\n")
+    message = assert_names(load_error(path), path, None)
+    assert "'seed' appears twice" in message and "line 2" in message
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just a string\n", "42\n", ""])
+def test_top_level_must_be_a_mapping(tmp_path, text):
+    path = write(tmp_path, text)
+    message = assert_names(load_error(path), path, None)
+    assert "mapping" in message
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    path = write(tmp_path, "labour_market:\n  quit_rate_per_mnth: 0.01\n")
+    err = load_error(path)
+    message = assert_names(err, path, "labour_market.quit_rate_per_mnth")
+    assert "unknown key" in message
+    assert "did you mean 'quit_rate_per_month'?" in message
+    assert "allowed:" in message
+
+
+def test_unknown_section_suggests_the_right_one(tmp_path):
+    path = write(tmp_path, "populaton:\n  workers: 10\n")
+    message = assert_names(load_error(path), path, "populaton")
+    assert "did you mean 'population'?" in message
+
+
+def test_wrong_type(tmp_path):
+    path = write(tmp_path, "population:\n  workers: many\n")
+    message = assert_names(load_error(path), path, "population.workers")
+    assert "must be an integer" in message and "'many'" in message
+
+
+def test_section_given_a_scalar(tmp_path):
+    path = write(tmp_path, "population: 500\n")
+    message = assert_names(load_error(path), path, "population")
+    assert "must be a mapping" in message and "workers" in message
+
+
+def test_out_of_range(tmp_path):
+    path = write(tmp_path, "labour_market:\n  quit_rate_per_month: -0.5\n")
+    message = assert_names(load_error(path), path, "labour_market.quit_rate_per_month")
+    assert "must be >= 0, got -0.5" in message
+
+
+def test_bad_choice_lists_the_choices(tmp_path):
+    path = write(tmp_path, "labour_market:\n  demand: sometimes\n")
+    message = assert_names(load_error(path), path, "labour_market.demand")
+    assert "must be one of 'vacancies', 'always_hiring'" in message
+
+
+def test_inconsistent_probation_and_onboarding(tmp_path):
+    path = write(tmp_path, "companies:\n  onboarding_months: 3\n  probation_months: 2\n")
+    message = assert_names(load_error(path), path, "companies")
+    assert "probation_months must be >= onboarding_months" in message
+
+
+def test_policy_shares_must_sum_to_one(tmp_path):
+    path = write(tmp_path, "companies:\n  policy_shares: {restrict: 0.5, neutral: 0.6}\n")
+    message = assert_names(load_error(path), path, "companies.policy_shares")
+    assert "must sum to 1" in message
+
+
+def test_all_problems_reported_at_once_one_line_each(tmp_path):
+    path = write(
+        tmp_path,
+        """\
+        seed: 1.5
+        population: {workers: x, skillz: 3}
+        outputs: {event_log: maybe}
+        """,
+    )
+    err = load_error(path)
+    lines = str(err).splitlines()
+    assert len(lines) == len(err.issues) == 4
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    keys = {k for k, _ in err.issues}
+    assert keys == {"seed", "population.workers", "population.skillz", "outputs.event_log"}
+
+
+# --------------------------------------------------------------------------- bad overrides
+
+
+def test_unknown_key_in_override_says_it_came_from_set(tmp_path):
+    path = write(tmp_path, "{}\n")
+    err = load_error(path, ["population.wrkers=500"])
+    message = assert_names(err, path, "population.wrkers")
+    assert "did you mean 'workers'?" in message
+    assert "--set" in message
+
+
+def test_bad_value_in_override_says_it_came_from_set(tmp_path):
+    path = write(tmp_path, "{}\n")
+    message = assert_names(load_error(path, ["population.workers=-3"]), path, "population.workers")
+    assert "must be >= 2" in message and "--set" in message
+
+
+@pytest.mark.parametrize("text", ["population.workers", "=5", "population..workers=5"])
+def test_malformed_override(text):
+    message = str(load_error({}, [text]))
+    assert "--set" in message
+
+
+def test_override_into_a_scalar_is_an_error(tmp_path):
+    path = write(tmp_path, "population: 5\n")
+    message = assert_names(load_error(path, ["population.workers=7"]), path, "population")
+    assert "not a section" in message
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def test_unknown_graph_generator_suggests_a_name(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: barabasi_albrt\n")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "unknown graph generator 'barabasi_albrt'" in message
+    assert "did you mean 'barabasi_albert'?" in message
+
+
+def test_unimportable_graph_plugin(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: no_such_module_xyz:Gen\n")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "no_such_module_xyz" in message
+
+
+def test_unknown_graph_param(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: edge_list\n  params: {pth: g.txt}\n")
+    message = assert_names(load_error(path), path, "graph.params.pth")
+    assert "did you mean 'path'?" in message
+
+
+def test_bad_graph_param_value(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: watts_strogatz\n  params: {p: -1}\n")
+    message = assert_names(load_error(path), path, "graph.params.p")
+    assert "got -1" in message and "watts_strogatz" in message
+
+
+def test_missing_graph_file(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: edge_list\n  params: {path: missing.edges}\n")
+    message = assert_names(load_error(path), path, "graph.params.path")
+    assert "missing.edges" in message
+
+
+def test_malformed_graph_file(tmp_path):
+    (tmp_path / "bad.graphml").write_text("<graphml><graph>not closed", encoding="utf-8")
+    path = write(tmp_path, "graph:\n  generator: graphml\n  params: {path: bad.graphml}\n")
+    assert_names(load_error(path), path, "graph.params.path")
+
+
+def test_graph_file_with_wrong_node_count(tmp_path):
+    (tmp_path / "g.edges").write_text("0 1\n1 2\n2 3\n", encoding="utf-8")
+    path = write(
+        tmp_path,
+        "population: {workers: 10}\ngraph:\n  generator: edge_list\n  params: {path: g.edges}\n",
+    )
+    assert_names(load_error(path), path, "graph.params.path")
+
+
+def test_graph_file_is_found_next_to_the_scenario(tmp_path, monkeypatch):
+    sub = tmp_path / "scen"
+    sub.mkdir()
+    (sub / "g.edges").write_text("0 1\n1 2\n2 3\n3 0\n", encoding="utf-8")
+    path = write(
+        sub,
+        "population: {workers: 4}\ngraph:\n  generator: edge_list\n  params: {path: g.edges}\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    scenario = load_scenario(path)
+    assert scenario.graph.generator == "edge_list"
+    assert "path" in scenario.graph.params
+
+
+def test_graph_check_names_the_parameter(tmp_path):
+    path = write(tmp_path, "graph:\n  generator: watts_strogatz\n  params: {k: 7}\n")
+    message = assert_names(load_error(path), path, "graph.params.k")
+    assert "even k" in message
+
+
+def test_graph_problems_reported_with_other_problems(tmp_path):
+    path = write(
+        tmp_path,
+        "companies: {onboarding_months: 3, probation_months: 2}\n"
+        "graph: {generator: barabasi_albrt}\n",
+    )
+    err = load_error(path)
+    assert [k for k, _ in err.issues] == ["companies", "graph.generator"]
+    assert_names(err, path, "graph.generator")
