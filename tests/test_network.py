@@ -1,0 +1,170 @@
+"""Tests of the mutable social network (netsim.network)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netsim.network import ORIGINS, SocialNetwork
+from netsim.rng import FastStream
+
+
+def test_add_has_tie():
+    net = SocialNetwork(4)
+    assert net.add_tie(0, 2, 0.5, "initial", 0.0)
+    assert net.has_tie(0, 2) and net.has_tie(2, 0)
+    assert not net.has_tie(0, 1)
+    assert net.tie(2, 0) == (0.5, "initial", 0.0)
+    assert net.tie(0, 1) is None
+    assert net.n_edges == 1
+    assert net.degree(0) == net.degree(2) == 1 and net.degree(1) == 0
+    assert net.neighbours == [[2], [], [0], []]
+
+
+def test_duplicate_keeps_stronger_strength_and_first_origin():
+    net = SocialNetwork(3)
+    assert net.add_tie(0, 1, 0.3, "initial", 0.0)
+    assert not net.add_tie(1, 0, 0.8, "colleague", 5.0)
+    assert net.tie(0, 1) == (0.8, "initial", 0.0)
+    assert not net.add_tie(0, 1, 0.1, "platform", 6.0)
+    assert net.tie(0, 1) == (0.8, "initial", 0.0)
+    assert net.n_edges == 1 and net.neighbours[0] == [1] and net.neighbours[1] == [0]
+
+
+def test_self_loop_refused():
+    net = SocialNetwork(3)
+    assert not net.add_tie(1, 1, 0.5, "initial", 0.0)
+    assert net.n_edges == 0 and net.neighbours[1] == []
+    assert not net.has_tie(1, 1) and net.tie(1, 1) is None
+
+
+def test_out_of_range_workers():
+    net = SocialNetwork(3)
+    net.add_tie(1, 2, 0.5, "initial", 0.0)
+    with pytest.raises(IndexError):
+        net.add_tie(0, 3, 0.5, "initial", 0.0)
+    with pytest.raises(IndexError):
+        net.add_tie(-1, 0, 0.5, "initial", 0.0)
+    # (0, 5) has the same pair key as (1, 2) and must not be reported as a tie.
+    assert not net.has_tie(0, 5) and net.tie(0, 5) is None
+    with pytest.raises(ValueError):
+        SocialNetwork(-1)
+
+
+def test_origins_fixed_codes_and_new_origins():
+    net = SocialNetwork(4)
+    net.add_tie(0, 3, 0.5, "platform", 2.0)
+    net.add_tie(1, 2, 0.2, "former_colleague", 7.5)
+    assert net.origins == [*ORIGINS, "former_colleague"]
+    assert net.tie(2, 1) == (0.2, "former_colleague", 7.5)
+    assert net.tie(0, 3) == (0.5, "platform", 2.0)
+
+
+def test_random_neighbour():
+    net = SocialNetwork(5)
+    for v in (1, 2, 3):
+        net.add_tie(0, v, 0.5, "initial", 0.0)
+    stream = FastStream(np.random.default_rng(1))
+    assert net.random_neighbour(4, stream) == -1
+    draws = [net.random_neighbour(0, stream) for _ in range(3000)]
+    counts = np.bincount(draws, minlength=5)
+    assert counts[0] == counts[4] == 0
+    assert all(abs(c - 1000) < 120 for c in counts[1:4])  # ~4 standard deviations
+    again = FastStream(np.random.default_rng(1))
+    assert [net.random_neighbour(0, again) for _ in range(3000)] == draws
+
+
+def test_edges_in_insertion_order_with_u_below_v():
+    net = SocialNetwork(5)
+    net.add_tie(3, 1, 0.5, "colleague", 2.0)
+    net.add_tie(0, 4, 0.7, "initial", 0.0)
+    net.add_tie(1, 3, 0.9, "colleague", 3.0)
+    assert list(net.edges()) == [(1, 3), (0, 4)]
+    assert list(net.edges(data=True)) == [
+        (1, 3, 0.9, "colleague", 2.0),
+        (0, 4, 0.7, "initial", 0.0),
+    ]
+    arrays = net.edge_arrays()
+    assert arrays["u"].tolist() == [1, 0] and arrays["v"].tolist() == [3, 4]
+    assert arrays["origin"].tolist() == ["colleague", "initial"]
+    assert arrays["strength"].tolist() == [0.9, 0.7]
+    assert arrays["formed_months"].tolist() == [2.0, 0.0]
+    assert net.degrees().tolist() == [1, 1, 0, 1, 1]
+
+
+def test_empty_network_read_outs():
+    net = SocialNetwork(3)
+    assert list(net.edges()) == [] and net.edge_arrays()["origin"].tolist() == []
+    assert net.to_csr().shape == (3, 3) and net.to_csr().nnz == 0
+    assert sorted(net.to_networkx().nodes) == [0, 1, 2]
+    assert SocialNetwork.from_networkx(nx.empty_graph(3), 0.5).n_edges == 0
+
+
+def test_to_networkx_round_trip():
+    net = SocialNetwork(6)
+    net.add_tie(0, 1, 0.5, "initial", 0.0)
+    net.add_tie(5, 2, 0.3, "colleague", 4.25)
+    net.add_tie(2, 3, 0.9, "platform", 7.0)
+    G = net.to_networkx()
+    assert sorted(G.nodes) == list(range(6))
+    assert G.edges[2, 5] == {"strength": 0.3, "origin": "colleague", "formed_months": 4.25}
+    back = SocialNetwork.from_networkx(G, 0.1, "file", 1.0)
+    assert set(back.edges()) == set(net.edges())
+    assert back.tie(0, 1) == (0.1, "file", 1.0)
+
+
+def test_to_csr():
+    net = SocialNetwork(4)
+    net.add_tie(0, 1, 0.5, "initial", 0.0)
+    net.add_tie(3, 1, 0.0, "initial", 0.0)
+    A = net.to_csr()
+    assert (A != A.T).nnz == 0
+    assert A[0, 1] == A[1, 0] == 0.5
+    B = net.to_csr(weight=None)
+    assert B.nnz == 4 and B.dtype == np.int32 and B[1, 3] == 1
+    with pytest.raises(ValueError):
+        net.to_csr(weight="other")
+
+
+def test_from_networkx_rejects_bad_graphs():
+    with pytest.raises(ValueError, match="0..2"):
+        SocialNetwork.from_networkx(nx.relabel_nodes(nx.path_graph(3), {0: 7}), 0.5)
+    G = nx.path_graph(3)
+    G.add_edge(1, 1)
+    with pytest.raises(ValueError, match="self-loops"):
+        SocialNetwork.from_networkx(G, 0.5)
+    with pytest.raises(ValueError, match="undirected"):
+        SocialNetwork.from_networkx(nx.DiGraph(nx.path_graph(3)), 0.5)
+
+
+@st.composite
+def graphs(draw):
+    """Small graphs whose nodes 0..n-1 and edges were inserted in a random order."""
+    n = draw(st.integers(1, 20))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60))
+    nodes = draw(st.permutations(list(range(n))))
+    G = nx.Graph()
+    G.add_nodes_from(nodes)
+    G.add_edges_from((u, v) for u, v in pairs if u != v)
+    return G
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs())
+def test_from_networkx_equals_adding_edge_by_edge(G):
+    bulk = SocialNetwork.from_networkx(G, 0.4, "file", 2.0)
+    slow = SocialNetwork(G.number_of_nodes())
+    for u, v in G.edges():
+        assert slow.add_tie(u, v, 0.4, "file", 2.0)
+    assert bulk.neighbours == slow.neighbours
+    assert list(bulk.edges(data=True)) == list(slow.edges(data=True))
+    assert all(bulk.has_tie(u, v) and bulk.has_tie(v, u) for u, v in G.edges())
+    assert bulk.n_edges == G.number_of_edges()
+    assert nx.utils.graphs_equal(nx.Graph(bulk.to_networkx().edges()), nx.Graph(G.edges()))
+    # The bulk-built network keeps working as a mutable one.
+    if G.number_of_nodes() >= 2:
+        bulk.add_tie(0, 1, 0.9, "colleague", 3.0)
+        assert bulk.tie(0, 1)[0] == 0.9
