@@ -223,7 +223,7 @@ class Ties(Section):
     """How the social graph changes during a run."""
 
     colleague_tie_rate_per_month: float = F(
-        0.1, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
+        0.03, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
     )
     colleague_tie_strength: float = F(0.3, "0..1", "Strength of a new colleague tie.", ge=0, le=1)
 

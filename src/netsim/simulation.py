@@ -306,9 +306,9 @@ class Simulation:
         return self.rand.integers(self.sc.population.skills)
 
     # ------------------------------------------------------------------ timers
-    def _timer(self, delay: float, fn: Callable[[], None]) -> None:
-        ev = self.env.timeout(delay)
-        ev.callbacks.append(lambda _ev: fn())
+    def _timer(self, delay: float, fn: Callable[[simpy.Event], None]) -> None:
+        """Call ``fn(event)`` after ``delay`` months."""
+        self.env.timeout(delay).callbacks.append(fn)
 
     def _schedule_worker(self, i: int) -> None:
         """(Re)start worker i's competing-risks timer for its current state."""
@@ -526,7 +526,7 @@ class Simulation:
             self._internal_open += 1
             self._timer(
                 self.rand.exponential(1.0 / vs.internal_fill_months),
-                lambda: self._fill_internally(v),
+                lambda _ev: self._fill_internally(v),
             )
         else:
             self.vac_status.append(V_OPEN)
@@ -545,7 +545,7 @@ class Simulation:
         self.vacancy_sampler.add(c, self.brand[c])
         self._timer(
             self.rand.exponential(1.0 / self.sc.vacancies.mean_duration_months),
-            lambda: self._expire(v),
+            lambda _ev: self._expire(v),
         )
         self._schedule_tip(v)
 
@@ -626,7 +626,7 @@ class Simulation:
     def _schedule_tip(self, v: int) -> None:
         rate = self.sc.labour_market.word_of_mouth_rate_per_month
         if rate > 0.0:
-            self._timer(self.rand.exponential(rate), lambda: self._tip(v))
+            self._timer(self.rand.exponential(rate), lambda _ev: self._tip(v))
 
     def _tip(self, v: int) -> None:
         """Word of mouth: a random staff member passes news of open vacancy v on.

@@ -1,0 +1,30 @@
+"""Shared fixtures: small scenarios that run in well under a second."""
+
+from __future__ import annotations
+
+import pytest
+
+from netsim.config import load_scenario
+
+
+def small_scenario(**sections):
+    """A 300-worker, 20-company, 36-month scenario; keyword args override sections."""
+    data = {
+        "name": "small",
+        "horizon_months": 36,
+        "population": {"workers": 300},
+        "companies": {"count": 20, "large_share": 0.1},
+        "outputs": {"network_stats_every_months": 12, "network_stats_sample": 100},
+    }
+    for key, value in sections.items():
+        if isinstance(value, dict):
+            data.setdefault(key, {}).update(value)
+        else:
+            data[key] = value
+    return load_scenario(data)
+
+
+@pytest.fixture
+def small():
+    """The default small scenario."""
+    return small_scenario()
