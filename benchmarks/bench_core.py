@@ -1,0 +1,99 @@
+"""Benchmark of the simulator core: wall time, events per second, peak memory, overhead.
+
+Run from the repository root::
+
+    python benchmarks/bench_core.py                 # the 100,000-worker target scenario
+    python benchmarks/bench_core.py --workers 20000 # a quicker look
+
+It builds and runs ``benchmarks/core_100k.yaml`` (optionally resized), then times a bare
+SimPy loop (one process yielding ``env.timeout(1)``) in the same process, and prints the
+ratio of the two times per event. Peak memory is the process's peak resident set size.
+Targets (issue 2, on 2 cores): wall <= 60 s, peak <= 2 GB, overhead ratio <= 5.
+Figures are recorded in docs/performance.md. This is not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+from netsim.config import load_scenario
+from netsim.simulation import Simulation
+
+HERE = Path(__file__).parent
+
+
+def bare_simpy_seconds_per_event(n: int = 1_000_000) -> float:
+    """Seconds per event of a bare SimPy timeout loop."""
+    env = simpy.Environment()
+
+    def loop(env):
+        for _ in range(n):
+            yield env.timeout(1.0)
+
+    env.process(loop(env))
+    start = time.perf_counter()
+    env.run()
+    return (time.perf_counter() - start) / n
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenario", default=str(HERE / "core_100k.yaml"))
+    ap.add_argument("--workers", type=int, help="resize: number of workers")
+    ap.add_argument("--companies", type=int, help="resize: number of companies")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+
+    overrides = []
+    if args.workers:
+        overrides.append(f"population.workers={args.workers}")
+    if args.companies:
+        overrides.append(f"companies.count={args.companies}")
+    sc = load_scenario(args.scenario, overrides)
+
+    t0 = time.perf_counter()
+    sim = Simulation(sc, args.seed)
+    t1 = time.perf_counter()
+    sim.run()
+    t2 = time.perf_counter()
+    tables = (sim.timeseries(), sim.events(), sim.worker_table(), sim.company_table())
+    t3 = time.perf_counter()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bare = bare_simpy_seconds_per_event()
+
+    per_event = (t2 - t1) / sim.n_events
+    figures = {
+        "workers": sc.population.workers,
+        "companies": sc.companies.count,
+        "horizon_months": sc.horizon_months,
+        "build_s": round(t1 - t0, 2),
+        "run_s": round(t2 - t1, 2),
+        "tables_s": round(t3 - t2, 2),
+        "wall_s": round(t3 - t0, 2),
+        "events": sim.n_events,
+        "stale_events": sim.n_stale,
+        "event_log_rows": len(tables[1]),
+        "events_per_s": round(sim.n_events / (t2 - t1)),
+        "us_per_event": round(per_event * 1e6, 2),
+        "bare_simpy_us_per_event": round(bare * 1e6, 3),
+        "overhead_ratio": round(per_event / bare, 1),
+        "peak_rss_mb": round(peak_mb),
+        "python": sys.version.split()[0],
+    }
+    for k, v in figures.items():
+        print(f"{k:>24}: {v}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    return figures
+
+
+if __name__ == "__main__":
+    main()
