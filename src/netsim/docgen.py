@@ -103,6 +103,8 @@ def _cross_checks() -> str:
         "- `companies.probation_months` must be at least `companies.onboarding_months` "
         "(probation includes onboarding).\n"
         "- `companies.policy_shares`: `restrict + neutral + embrace` must sum to 1.\n"
+        "- `platform.gaming`: `rotation_share + sybil_share + self_referral_share` must be at "
+        "most 1.\n"
         "- `graph.params` is checked against the chosen generator's parameters (below); a "
         "graph read from a file must exist, parse, and have exactly `population.workers` "
         "nodes.\n"

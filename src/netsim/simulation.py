@@ -161,7 +161,8 @@ class Simulation:
         ).tolist()
         self.staff: list[list[int]] = [[] for _ in range(m)]
         self.open_market: list[list[int]] = [[] for _ in range(m)]
-        self.company_hires = [0] * m
+        self.company_hires = [0] * m  # external hires (each one onboarded)
+        self.company_internal_moves = [0] * m
         self.company_separations = [0] * m
         self.vacancy_sampler = FenwickSampler(m)
         self.n_open_market = 0
@@ -221,7 +222,9 @@ class Simulation:
             sat = float(sats[k])
             rate = self._quit_rate(i, c, sat) + self.dismiss_rate + self.exit_rate
             # Memoryless hazards: the elapsed tenure of a stationary stock is exponential.
-            elapsed = min(tenure_draw[k] / rate, MAX_INITIAL_TENURE_MONTHS) if rate > 0 else 0.0
+            elapsed = MAX_INITIAL_TENURE_MONTHS
+            if rate > 0.0:
+                elapsed = min(float(tenure_draw[k]), MAX_INITIAL_TENURE_MONTHS * rate) / rate
             salary = lm.base_salary * w.productivity[i] * self.pay[c] * noise[k]
             self._employ(i, c, -elapsed, float(salary), sat, 1.0, "initial", -1)
             self.in_probation[i] = elapsed < probation
@@ -592,7 +595,7 @@ class Simulation:
         salary = max(self.salary[i], self._offer(i, c))
         hid = self.n_hires
         self.n_hires += 1
-        self.company_hires[c] += 1
+        self.company_internal_moves[c] += 1
         self.month.hires["internal"] += 1
         self.month.separations["internal_move"] += 1
         self.log.log(
@@ -751,6 +754,7 @@ class Simulation:
         row["mean_tenure_months"] = (
             t - self._since_sum / self.employed_count if self.employed_count else 0.0
         )
+        row["in_onboarding"] = self._count_onboarding(t)
         row["knowledge_mixing"] = float(self.knowledge.mixing(t).mean())
         stats = {
             "edges": float(self.net.n_edges),
@@ -767,6 +771,15 @@ class Simulation:
         row["internal_vacancies"] = self._internal_open
         self.series.append(row)
         mc.reset()
+
+    def _count_onboarding(self, t: float) -> int:
+        """Employed workers hired less than ``onboarding_months`` before t (no output yet)."""
+        onboarding = self.sc.companies.onboarding_months
+        if onboarding <= 0.0:
+            return 0
+        since = np.asarray(self.since)
+        employed = np.asarray(self.state) == EMPLOYED
+        return int(np.count_nonzero(employed & (since > t - onboarding)))
 
     # ------------------------------------------------------------------ run
     def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
@@ -842,6 +855,9 @@ class Simulation:
                 "pay": c.pay,
                 "main_skill": c.main_skill.astype(np.int16),
                 "hires": np.asarray(self.company_hires, dtype=np.int32),
+                "internal_moves": np.asarray(self.company_internal_moves, dtype=np.int32),
+                "onboarding_costs": np.asarray(self.company_hires, dtype=np.float64)
+                * self.sc.companies.onboarding_cost,
                 "separations": np.asarray(self.company_separations, dtype=np.int32),
                 "knowledge_foreign": self.knowledge.foreign(t),
                 "knowledge_mixing": self.knowledge.mixing(t),
