@@ -47,6 +47,10 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         events=sim.n_events,
     )
     companies = sim.company_table()
+    extra = {}
+    if sim.platform is not None:
+        summary.update(sim.platform.summary(sim.env.now))
+        extra = {"ledger": sim.platform.ledger.to_frame(), "chains": sim.platform.chain_table()}
     wall = time.perf_counter() - start
     return RunResult(
         scenario=resolved,
@@ -57,6 +61,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         companies=companies,
         summary=summary,
         manifest=build_manifest(resolved, seed, wall, sim.n_events),
+        **extra,
     )
 
 

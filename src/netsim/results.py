@@ -9,6 +9,8 @@ A run folder holds::
     events.parquet     the event log (if outputs.event_log)
     workers.parquet    one row per worker at the end
     companies.parquet  one row per company at the end
+    ledger.parquet     every payment of the referral platform (with a platform)
+    chains.parquet     the referral chain of every platform hire (with a platform)
 
 Folders are written atomically: everything goes to a hidden sibling folder which is renamed
 into place only when complete, so an interrupted run leaves no half-written folder.
@@ -66,6 +68,10 @@ class RunResult:
     summary: dict[str, Any]
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    #: Every payment of the referral platform (empty without a platform).
+    ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: One row per chain position of every platform hire (empty without a platform).
+    chains: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __repr__(self) -> str:
         where = f", path={str(self.path)!r}" if self.path else ""
@@ -128,6 +134,9 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
             result.events.to_parquet(tmp / "events.parquet", index=False)
         result.workers.to_parquet(tmp / "workers.parquet", index=False)
         result.companies.to_parquet(tmp / "companies.parquet", index=False)
+        if result.scenario.platform.enabled:
+            result.ledger.to_parquet(tmp / "ledger.parquet", index=False)
+            result.chains.to_parquet(tmp / "chains.parquet", index=False)
         _replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -155,12 +164,18 @@ def load(path: str | Path) -> RunResult:
     manifest = json.loads((path / "manifest.json").read_text())
     summary = json.loads((path / "summary.json").read_text())
     scenario = Scenario.model_validate(manifest["scenario"])
-    events_file = path / "events.parquet"
+
+    def optional(name: str) -> pd.DataFrame:
+        f = path / f"{name}.parquet"
+        return pd.read_parquet(f) if f.exists() else pd.DataFrame()
+
     return RunResult(
+        ledger=optional("ledger"),
+        chains=optional("chains"),
         scenario=scenario,
         seed=int(manifest["seed"]),
         timeseries=pd.read_parquet(path / "timeseries.parquet"),
-        events=pd.read_parquet(events_file) if events_file.exists() else pd.DataFrame(),
+        events=optional("events"),
         workers=pd.read_parquet(path / "workers.parquet"),
         companies=pd.read_parquet(path / "companies.parquet"),
         summary=summary,

@@ -37,6 +37,7 @@ from netsim.graphs import GRAPH_GENERATORS, PeopleAttributes
 from netsim.knowledge import KnowledgeStocks
 from netsim.netstats import network_statistics
 from netsim.network import SocialNetwork
+from netsim.platform import ReferralPlatform
 from netsim.population import POLICIES, SIZE_CLASSES, draw_companies, draw_workers
 from netsim.recorder import CHANNELS, SEPARATION_REASONS, EventLog, MonthCounters
 from netsim.rng import FastStream, spawn_generators
@@ -64,6 +65,7 @@ class Hire:
     channel: str
     salary: float  #: currency per month
     previous_employer: int  #: -1 if hired from search
+    chain: tuple[int, ...] = ()  #: referral chain (platform hires; fake identities < 0)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ class Simulation:
         self.knowledge = KnowledgeStocks(
             self.companies.n, sc.knowledge.carry, sc.knowledge.depreciation_rate_per_month
         )
+        self.platform: ReferralPlatform | None = None
+        if sc.platform.enabled:
+            # Created before the initial vacancies are posted, so it sees them too.
+            self.platform = ReferralPlatform(self, gens["platform"])
         self._init_workers(gens["population"])
 
     # ------------------------------------------------------------------ set-up
@@ -442,9 +448,15 @@ class Simulation:
             return
         self._apply(i, c, self.rand.choice(self.open_market[c]), channel)
 
-    def _apply(self, i: int, c: int, v: int, channel: str) -> bool:
-        """Worker i applies to vacancy v at company c (v = -1: created on demand)."""
+    def _apply(self, i: int, c: int, v: int, channel: str, chain: tuple[int, ...] = ()) -> bool:
+        """Worker i applies to vacancy v at company c (v = -1: created on demand).
+
+        ``chain`` is the referral chain of a platform candidacy, screened by the platform's
+        defences first. Returns whether i was hired.
+        """
         if self.employer[i] == c:
+            return False
+        if chain and not self.platform.admit(i, chain):
             return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
         fit = 1.0 if skill == self.skill_of[i] else self.cross_skill_fit
@@ -459,10 +471,12 @@ class Simulation:
             return False
         if v < 0:
             v = self._open_vacancy(c, "on_demand", skill=skill, market_only=True)
-        self._hire(i, v, channel, offer, fit)
+        self._hire(i, v, channel, offer, fit, chain)
         return True
 
-    def _hire(self, i: int, v: int, channel: str, salary: float, fit: float) -> None:
+    def _hire(
+        self, i: int, v: int, channel: str, salary: float, fit: float, chain: tuple[int, ...] = ()
+    ) -> None:
         t = self.env.now
         c = self.vac_company[v]
         self._close_vacancy(v, V_FILLED)
@@ -487,7 +501,7 @@ class Simulation:
             self.in_probation[i] = False
         self._schedule_worker(i)
         if self.on_hire:
-            hire = Hire(hid, t, i, c, v, channel, salary, prev)
+            hire = Hire(hid, t, i, c, v, channel, salary, prev, chain)
             for hook in self.on_hire:
                 hook(hire)
 
@@ -555,6 +569,23 @@ class Simulation:
             lambda _ev: self._expire(v),
         )
         self._schedule_tip(v)
+        if self.platform is not None:
+            self.platform.post(v)
+
+    def schedule_quit(self, i: int, hire_id: int, at: float) -> None:
+        """Make worker i quit into search at time ``at`` (months) if still in hire ``hire_id``.
+
+        Used by strategies that choose how long to stay (rotation gaming). The quit is
+        scheduled just after any payment due at the same moment.
+        """
+
+        def quit_now(_ev) -> None:
+            self.n_events += 1
+            if self.state[i] == EMPLOYED and self.hire_id[i] == hire_id:
+                self._separate(i, "quit")
+                self._to_seeking(i)
+
+        self._timer(max(at - self.env.now, 0.0) + 1e-9, quit_now)
 
     def _close_vacancy(self, v: int, status: int) -> None:
         if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
@@ -755,6 +786,8 @@ class Simulation:
             t - self._since_sum / self.employed_count if self.employed_count else 0.0
         )
         row["in_onboarding"] = self._count_onboarding(t)
+        if self.platform is not None:
+            row.update(self.platform.month_row())
         row["knowledge_mixing"] = float(self.knowledge.mixing(t).mean())
         stats = {
             "edges": float(self.net.n_edges),
@@ -786,7 +819,10 @@ class Simulation:
         """Simulate until ``horizon_months``; ``progress(t_months)`` is called each month."""
         self._progress = progress
         env = self.env
-        for proc in (self._growth_process(), self._colleague_tie_process(), self._month_process()):
+        procs = [self._growth_process(), self._colleague_tie_process(), self._month_process()]
+        if self.platform is not None:
+            procs.append(self.platform.invite_process())
+        for proc in procs:
             env.process(proc)
         env.run(until=self.sc.horizon_months + 1e-9)
         return self

@@ -1,0 +1,596 @@
+"""The paid referral platform: members, referral cascades, payouts, gaming and defences.
+
+Modelled on a recruiting agency that filled IT positions through a community of paid
+"recruiter-friends" (docs/ODD.md). Time is in months, money in currency units.
+
+**Cascades.** A vacancy posted by a subscribing company is shown to ``reach`` random members.
+A person who sees it (is *active*) recommends each fitting contact (same skill as the
+vacancy, not yet recommended for it) with probability ``1 - (1 - base) exp(-k R / 1000)``,
+where ``R`` is the reward they expect under the payout rule as the last referrer and ``k``
+the ``reward_sensitivity``. A recommended person applies (seeking: ``apply_probability``;
+employed: times ``1 - satisfaction``); otherwise, with the same response curve applied to
+``pass_on_probability`` and the reward of the second-to-last referrer, they join the
+platform, become active and pass the vacancy on, so chains of several hops form. Each hop
+takes an exponential time (``hop_delay_months``); the vacancy closes at the first hire.
+
+**Money.** A company pays ``fee_per_hire`` when it hires through the platform; the platform
+pays referrers as the payout rule's schedule says, books clawbacks and refunds, and keeps
+the margin (:class:`~netsim.ledger.Ledger`).
+
+**Strategies** (:data:`STRATEGIES`): honest members, rotation pairs, sybils and
+self-referrers, assigned to members by the configured shares. **Defences**: screening of
+the public job history, a cooldown per candidate, a payout cap per candidate, sybil
+detection, and the rule's own clawbacks. Rejections of gamers count as detections, of
+honest candidates as false positives.
+
+The platform draws only from the run's ``platform`` random stream; a platform that reaches
+nobody leaves every other draw of the run unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from netsim.gaming import RotationPlan, best_rotation
+from netsim.ledger import PLATFORM, Ledger
+from netsim.payouts import PAYOUT_RULES, Clawback, Payment, PayoutRule
+from netsim.registry import Registry
+from netsim.rng import FastStream
+
+if TYPE_CHECKING:
+    from netsim.simulation import Hire, Separation, Simulation
+
+HONEST, ROTATION, SYBIL, SELF_REFERRAL = 0, 1, 2, 3
+
+
+class Strategy:
+    """A member's referral strategy. Subclasses override the hooks they need."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    code: ClassVar[int]
+    gaming: ClassVar[bool] = True
+
+    def identities(self, platform: ReferralPlatform, member: int) -> tuple[int, ...]:
+        """The chain identities this member adds when recommending (default: themself)."""
+        return (member,)
+
+
+STRATEGIES: Registry[Strategy] = Registry("referrer strategy")
+
+
+@STRATEGIES.register
+class Honest(Strategy):
+    """Recommends fitting contacts when the expected reward makes it worthwhile."""
+
+    name = "honest"
+    description = "Recommends fitting contacts in response to the expected reward."
+    code = HONEST
+    gaming = False
+
+
+@STRATEGIES.register
+class Rotation(Strategy):
+    """A colluding referrer–candidate pair that places the candidate again and again.
+
+    The referrer watches every platform vacancy; whenever the candidate is seeking and fits,
+    the referrer recommends them at once. The candidate always applies, stays exactly as
+    long as :func:`netsim.gaming.best_rotation` says pays best under the rule (net of the
+    switching cost), then quits; the referrer passes ``kickback_share`` of every payout to
+    the candidate. When rotating does not pay, the candidate stays like anyone else.
+    """
+
+    name = "rotation"
+    description = "Rotates a colluding contact through companies and splits the bonus."
+    code = ROTATION
+
+
+@STRATEGIES.register
+class Sybil(Strategy):
+    """Inserts ``sybils_per_cheater`` fake identities between themself and the candidate."""
+
+    name = "sybil"
+    description = "Lengthens chains with fake identities it owns."
+    code = SYBIL
+
+    def identities(self, platform: ReferralPlatform, member: int) -> tuple[int, ...]:
+        return (member, *platform.fakes_of(member))
+
+
+@STRATEGIES.register
+class SelfReferral(Strategy):
+    """Refers themself through a fake identity whenever they seek and a vacancy fits."""
+
+    name = "self_referral"
+    description = "Refers itself through a fake identity."
+    code = SELF_REFERRAL
+
+
+_BY_CODE = {cls.code: cls() for _, cls in STRATEGIES}
+
+
+@dataclass
+class PlatformHire:
+    """A hire made through the platform, with its chain and what was paid (months, currency)."""
+
+    hire_id: int
+    worker: int
+    company: int
+    time_months: float
+    salary: float
+    chain: tuple[int, ...]  #: identities; fakes are negative
+    owners: tuple[int, ...]  #: the worker who owns each identity
+    gaming: str  #: '' for honest hires, else the strategy that produced it
+    paid: list[Payment] = field(default_factory=list)
+    active: bool = True
+    end_months: float = math.inf  #: when the hire ended (inf while it lasts)
+
+
+class ReferralPlatform:
+    """The platform attached to one :class:`~netsim.simulation.Simulation`."""
+
+    def __init__(self, sim: Simulation, gen: np.random.Generator) -> None:
+        self.sim = sim
+        self.cfg = cfg = sim.sc.platform
+        self.rand = FastStream(gen)
+        self.rule: PayoutRule = PAYOUT_RULES.get(cfg.payout.rule)(cfg.payout.params)
+        self.ledger = Ledger()
+        n = sim.workers.n
+        self._init_members(gen, n)
+        self.subscriber = (gen.random(sim.companies.n) < cfg.subscriber_share).tolist()
+        self.recommended: dict[int, set[int]] = {}
+        self.hires: dict[int, PlatformHire] = {}
+        self.last_placed: dict[int, float] = {}
+        self.paid_for_candidate: dict[int, float] = {}
+        self._fake_owner: list[int] = []
+        self._fakes: dict[int, tuple[int, ...]] = {}
+        self._plans: dict[float, RotationPlan] = {}
+        self.month = self._zero_month()
+        self.totals = {"detections": 0, "false_positives": 0, "recommendations": 0}
+        self.chain_lengths: list[int] = []
+        sim.on_hire.append(self._on_hire)
+        sim.on_separation.append(self._on_separation)
+
+    # ------------------------------------------------------------------ set-up
+    def _init_members(self, gen: np.random.Generator, n: int) -> None:
+        cfg, sim = self.cfg, self.sim
+        weight = np.where(sim.workers.vital, cfg.vital_member_multiplier, 1.0)
+        p = np.minimum(1.0, cfg.member_share * n * weight / weight.sum())
+        member = gen.random(n) < p
+        self.member = member.tolist()
+        self.member_list = np.flatnonzero(member).tolist()
+        g = cfg.gaming
+        u = gen.random(n)
+        strategy = np.full(n, HONEST, dtype=np.int8)
+        cuts = np.cumsum([g.rotation_share, g.sybil_share, g.self_referral_share])
+        strategy[member & (u < cuts[0])] = ROTATION
+        strategy[member & (u >= cuts[0]) & (u < cuts[1])] = SYBIL
+        strategy[member & (u >= cuts[1]) & (u < cuts[2])] = SELF_REFERRAL
+        self.strategy = strategy.tolist()
+        # Each rotating referrer colludes with one contact who is not a member themself.
+        self.partner = [-1] * n
+        self.rotators: list[int] = []
+        for r in np.flatnonzero(strategy == ROTATION).tolist():
+            free = [k for k in sim.net.neighbours[r] if self.partner[k] < 0 and not member[k]]
+            if free:
+                k = free[int(gen.integers(len(free)))]
+                self.partner[r], self.partner[k] = k, r
+                self.rotators.append(r)
+        self.self_referrers = np.flatnonzero(strategy == SELF_REFERRAL).tolist()
+
+    def fakes_of(self, member: int) -> tuple[int, ...]:
+        """The fake identities (negative ids) a sybil member runs, created on first use."""
+        fakes = self._fakes.get(member)
+        if fakes is None:
+            fakes = tuple(self._new_fake(member) for _ in range(self.cfg.gaming.sybils_per_cheater))
+            self._fakes[member] = fakes
+        return fakes
+
+    def _new_fake(self, owner: int) -> int:
+        self._fake_owner.append(owner)
+        return -len(self._fake_owner)
+
+    def owner(self, identity: int) -> int:
+        """The worker behind a chain identity."""
+        return identity if identity >= 0 else self._fake_owner[-identity - 1]
+
+    @staticmethod
+    def _zero_month() -> dict[str, float]:
+        return {
+            "platform_hires": 0,
+            "recommendations": 0,
+            "fees": 0.0,
+            "payouts_honest": 0.0,
+            "payouts_gamed": 0.0,
+            "clawbacks": 0.0,
+            "refunds": 0.0,
+            "kickbacks": 0.0,
+            "detections": 0,
+            "false_positives": 0,
+            "new_members": 0,
+        }
+
+    # ------------------------------------------------------------------ response curve
+    def _response(self, base: float, reward: float) -> float:
+        k = self.cfg.reward_sensitivity
+        return 1.0 - (1.0 - base) * math.exp(-k * max(reward, 0.0) / 1000.0)
+
+    def _expected_reward(self, position_from_end: int, c: int) -> float:
+        sim = self.sim
+        salary = sim.base_salary * sim.pay[c]
+        return self.rule.expected_reward(position_from_end, salary, self.cfg.expected_stay_months)
+
+    # ------------------------------------------------------------------ cascades
+    def post(self, v: int) -> None:
+        """A vacancy went on the open market: show it to members if its company subscribes."""
+        sim = self.sim
+        c = sim.vac_company[v]
+        if not self.subscriber[c]:
+            return
+        self.recommended[v] = set()
+        rand = self.rand
+        members = self.member_list
+        for _ in range(min(self.cfg.reach, len(members))):
+            a = rand.choice(members)
+            if self._may_refer(a, c):
+                self._after_hop(lambda _ev, a=a: self._activate(v, a, ()))
+        self._gamers_see(v, c)
+
+    def _may_refer(self, a: int, c: int) -> bool:
+        """Staff of restricting companies stay off the platform; only embracing companies
+        let their own staff refer into the company."""
+        sim = self.sim
+        e = sim.employer[a]
+        if e < 0:
+            return True
+        policy = sim.companies.policy[e]
+        if policy == 0:
+            return False
+        return e != c or policy == 2
+
+    def _after_hop(self, fn) -> None:
+        self.sim._timer(self.rand.exponential(1.0 / self.cfg.hop_delay_months), fn)
+
+    def _activate(self, v: int, a: int, chain: tuple[int, ...]) -> None:
+        """Person ``a`` has seen vacancy v with the chain so far and recommends contacts."""
+        sim = self.sim
+        sim.n_events += 1
+        if sim.vac_status[v] != 0:  # no longer open
+            return
+        c = sim.vac_company[v]
+        skill = sim.vac_skill[v]
+        rec = self.recommended[v]
+        strategy = _BY_CODE[self.strategy[a]] if self.member[a] else _BY_CODE[HONEST]
+        chain = chain + strategy.identities(self, a)
+        if len(chain) > self.cfg.max_chain:
+            return
+        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
+        if p <= 0.0:
+            return
+        skill_of, employer, state = sim.skill_of, sim.employer, sim.state
+        rand = self.rand
+        for k in sim.net.neighbours[a]:
+            if skill_of[k] != skill or k in rec or employer[k] == c or state[k] == 2:
+                continue
+            if rand.random() < p:
+                rec.add(k)
+                self.month["recommendations"] += 1
+                self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
+
+    def _recommended(self, v: int, k: int, chain: tuple[int, ...]) -> None:
+        sim = self.sim
+        sim.n_events += 1
+        if sim.vac_status[v] != 0:
+            return
+        c = sim.vac_company[v]
+        p_apply = self.cfg.apply_probability
+        if sim.state[k] == 1:
+            p_apply *= 1.0 - sim.satisfaction[k]
+        if self.rand.random() < p_apply:
+            sim._apply(k, c, v, "platform", chain)
+            return
+        if len(chain) >= self.cfg.max_chain:
+            return
+        p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
+        if self.rand.random() < p_pass:
+            self._join(k)
+            self._after_hop(lambda _ev: self._activate(v, k, chain))
+
+    def _join(self, k: int) -> None:
+        if not self.member[k]:
+            self.member[k] = True
+            self.member_list.append(k)
+            self.month["new_members"] += 1
+
+    def _gamers_see(self, v: int, c: int) -> None:
+        """Rotating referrers and self-referrers watch every post and act on fitting ones."""
+        sim = self.sim
+        skill = sim.vac_skill[v]
+        state, skill_of = sim.state, sim.skill_of
+        for r in self.rotators:
+            k = self.partner[r]
+            if state[k] == 0 and skill_of[k] == skill and self._may_refer(r, c):
+                self.recommended[v].add(k)
+                self._after_hop(lambda _ev, r=r, k=k: self._collude(v, r, k))
+                return
+        for s in self.self_referrers:
+            if state[s] == 0 and skill_of[s] == skill:
+                self.recommended[v].add(s)
+                fake = self.fakes_of(s)[:1]
+                self._after_hop(lambda _ev, s=s, fake=fake: self._collude(v, s, s, fake))
+                return
+
+    def _collude(self, v: int, r: int, k: int, chain: tuple[int, ...] | None = None) -> None:
+        sim = self.sim
+        sim.n_events += 1
+        if sim.vac_status[v] != 0 or sim.state[k] != 0:
+            return
+        sim._apply(k, sim.vac_company[v], v, "platform", chain or (r,))
+
+    # ------------------------------------------------------------------ defences
+    def admit(self, k: int, chain: tuple[int, ...]) -> bool:
+        """Screening and cooldown for a platform candidate; False = rejected."""
+        d = self.cfg.defences
+        sim = self.sim
+        t = sim.env.now
+        reject = False
+        if d.cooldown_months > 0.0:
+            last = self.last_placed.get(k)
+            reject = last is not None and t - last < d.cooldown_months
+        if not reject and d.screening:
+            short = sum(
+                1
+                for (_c, start, end) in sim.history[k]
+                if end >= t - d.memory_months and end - start < d.short_stint_months
+            )
+            reject = short >= d.max_short_stints
+        if reject:
+            if self._gaming_of(k, chain):
+                self.month["detections"] += 1
+            else:
+                self.month["false_positives"] += 1
+        return not reject
+
+    def _gaming_of(self, k: int, chain: tuple[int, ...]) -> str:
+        """Which strategy, if any, produced a candidacy of k with this chain."""
+        if any(i < 0 for i in chain):
+            return "self_referral" if self.owner(chain[-1]) == k else "sybil"
+        if chain and self.partner[k] >= 0 and self.partner[k] == chain[-1]:
+            return "rotation"
+        return ""
+
+    # ------------------------------------------------------------------ money
+    def _on_hire(self, hire: Hire) -> None:
+        if hire.channel != "platform":
+            return
+        sim = self.sim
+        chain = hire.chain
+        owners = tuple(self.owner(i) for i in chain)
+        ph = PlatformHire(
+            hire.hire_id,
+            hire.worker,
+            hire.company,
+            hire.time_months,
+            hire.salary,
+            chain,
+            owners,
+            self._gaming_of(hire.worker, chain),
+        )
+        self.hires[hire.hire_id] = ph
+        self.chain_lengths.append(len(chain))
+        self.last_placed[hire.worker] = hire.time_months
+        self.month["platform_hires"] += 1
+        self.ledger.pay(
+            hire.time_months,
+            ("company", hire.company),
+            PLATFORM,
+            self.cfg.fee_per_hire,
+            "fee",
+            hire.hire_id,
+        )
+        self.month["fees"] += self.cfg.fee_per_hire
+        self._detect_sybils(ph)
+        for payment in self.rule.schedule(len(chain), hire.salary):
+            if payment.delay_months <= 0.0:
+                self._pay(ph, payment)
+            else:
+                sim._timer(payment.delay_months, lambda _ev, p=payment: self._due(ph, p))
+        if ph.gaming == "rotation":
+            plan = self._plan(hire.salary)
+            if plan.rotate:
+                sim.schedule_quit(hire.worker, hire.hire_id, hire.time_months + plan.stay_months)
+
+    def _detect_sybils(self, ph: PlatformHire) -> None:
+        p = self.cfg.defences.sybil_detection_probability
+        if p <= 0.0:
+            return
+        for pos, ident in enumerate(ph.chain):
+            if ident < 0 and self.rand.random() < p:
+                self.month["detections"] += 1
+                # A detected fake identity forfeits its payments on this hire.
+                ph.owners = ph.owners[:pos] + (-1,) + ph.owners[pos + 1 :]
+
+    def _plan(self, salary: float) -> RotationPlan:
+        plan = self._plans.get(salary)
+        if plan is None:
+            g = self.cfg.gaming
+            sc = self.sim.sc
+            plan = best_rotation(
+                self.rule,
+                salary,
+                g.switching_cost,
+                g.rotation_search_months,
+                sc.companies.onboarding_months,
+                sc.horizon_months,
+            )
+            self._plans[salary] = plan
+        return plan
+
+    def _due(self, ph: PlatformHire, payment: Payment) -> None:
+        self.sim.n_events += 1
+        if payment.if_employed and not ph.active:
+            return
+        self._pay(ph, payment)
+
+    def _pay(self, ph: PlatformHire, payment: Payment) -> None:
+        """Pay one scheduled payment, within the per-candidate cap."""
+        payee = ph.owners[payment.position]
+        if payee < 0:
+            return  # a detected fake identity
+        amount = payment.amount
+        cap = self.cfg.defences.cap_per_candidate
+        if cap is not None:
+            so_far = self.paid_for_candidate.get(ph.worker, 0.0)
+            amount = max(0.0, min(amount, cap - so_far))
+            self.paid_for_candidate[ph.worker] = so_far + amount
+        if amount <= 0.0:
+            return
+        t = self.sim.env.now
+        gamed = bool(ph.gaming)
+        self.ledger.pay(t, PLATFORM, ("worker", payee), amount, "payout", ph.hire_id, gamed)
+        self.month["payouts_gamed" if gamed else "payouts_honest"] += amount
+        ph.paid.append(Payment(payment.delay_months, payment.position, amount, payment.if_employed))
+        if ph.gaming == "rotation" and payee != ph.worker:
+            kick = self.cfg.gaming.kickback_share * amount
+            self.ledger.pay(
+                t, ("worker", payee), ("worker", ph.worker), kick, "kickback", ph.hire_id, True
+            )
+            self.month["kickbacks"] += kick
+
+    def _on_separation(self, sep: Separation) -> None:
+        ph = self.hires.get(sep.hire_id)
+        if ph is None or not ph.active:
+            return
+        ph.active = False
+        t = sep.time_months
+        ph.end_months = t
+        if sep.tenure_months < self.cfg.refund_months:
+            self.ledger.pay(
+                t, PLATFORM, ("company", ph.company), self.cfg.fee_per_hire, "refund", ph.hire_id
+            )
+            self.month["refunds"] += self.cfg.fee_per_hire
+        claws: list[Clawback] = self.rule.clawbacks(
+            len(ph.chain), ph.salary, sep.tenure_months, ph.paid
+        )
+        for cb in claws:
+            payer = ph.owners[cb.position]
+            if payer >= 0 and cb.amount > 0.0:
+                self.ledger.pay(
+                    t,
+                    ("worker", payer),
+                    PLATFORM,
+                    cb.amount,
+                    "clawback",
+                    ph.hire_id,
+                    bool(ph.gaming),
+                )
+                self.month["clawbacks"] += cb.amount
+
+    # ------------------------------------------------------------------ growth
+    def invite_process(self):
+        """Members invite a random non-member contact (thinning against all workers)."""
+        rate = self.cfg.invite_rate_per_month * self.sim.workers.n
+        if rate <= 0.0:
+            return
+        sim, rand = self.sim, self.rand
+        n = sim.workers.n
+        while True:
+            yield sim.env.timeout(rand.exponential(rate))
+            sim.n_events += 1
+            i = rand.integers(n)
+            if not self.member[i]:
+                continue
+            k = sim.net.random_neighbour(i, rand)
+            if k >= 0 and not self.member[k]:
+                self._join(k)
+                self.ledger.pay(
+                    sim.env.now, PLATFORM, ("worker", i), self.cfg.invite_bonus, "invite_bonus"
+                )
+
+    # ------------------------------------------------------------------ outputs
+    def month_row(self) -> dict[str, float]:
+        """Platform columns of the month-end record; resets the month's flows."""
+        self.ledger.check_conservation()
+        row = dict(self.month)
+        row["members"] = len(self.member_list)
+        row["platform_margin"] = self.ledger.platform_margin
+        self.totals["detections"] += self.month["detections"]
+        self.totals["false_positives"] += self.month["false_positives"]
+        self.totals["recommendations"] += self.month["recommendations"]
+        self.month = self._zero_month()
+        return row
+
+    def summary(self, t: float, retention_months: float = 12.0) -> dict[str, float]:
+        """Headline platform metrics at time t (months); money in currency units."""
+        tot = self.ledger.totals
+        hires = list(self.hires.values())
+        net_fees = tot["fee"] - tot["refund"]
+        retained = sum(1 for h in hires if min(h.end_months, t) - h.time_months >= retention_months)
+        led = self.ledger.to_frame()
+        gamed = led[led["gamed"]]
+        gaming_income = float(
+            gamed.loc[gamed["reason"] == "payout", "amount"].sum()
+            - gamed.loc[gamed["reason"] == "clawback", "amount"].sum()
+        )
+        payouts = led[led["reason"] == "payout"]
+        return {
+            "platform_hires": len(hires),
+            "platform_hires_gamed": sum(1 for h in hires if h.gaming),
+            "platform_members_final": len(self.member_list),
+            "fees_total": tot["fee"],
+            "payouts_total": tot["payout"],
+            "payouts_gamed": float(payouts.loc[payouts["gamed"], "amount"].sum()),
+            "clawbacks_total": tot["clawback"],
+            "refunds_total": tot["refund"],
+            "kickbacks_total": tot["kickback"],
+            "invite_bonuses_total": tot["invite_bonus"],
+            "platform_margin": self.ledger.platform_margin,
+            "cost_per_platform_hire": net_fees / len(hires) if hires else math.nan,
+            f"cost_per_hire_retained_{retention_months:g}_months": (
+                net_fees / retained if retained else math.nan
+            ),
+            "referrers_paid": int(payouts["payee"].nunique()),
+            "gaming_income": gaming_income,
+            "mean_chain_length": float(np.mean(self.chain_lengths)) if hires else math.nan,
+            "max_chain_length": max(self.chain_lengths) if hires else 0,
+            "detections": self.totals["detections"],
+            "false_positives": self.totals["false_positives"],
+            "recommendations": self.totals["recommendations"],
+        }
+
+    def chain_table(self) -> pd.DataFrame:
+        """One row per chain position of every platform hire."""
+        rows = [
+            (
+                ph.hire_id,
+                ph.worker,
+                ph.company,
+                ph.time_months,
+                pos,
+                ident,
+                self.owner(ident),
+                ident < 0,
+                ph.gaming,
+            )
+            for ph in self.hires.values()
+            for pos, ident in enumerate(ph.chain)
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "hire",
+                "worker",
+                "company",
+                "time_months",
+                "position",
+                "identity",
+                "referrer",
+                "sybil",
+                "gaming",
+            ],
+        )
