@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
-from netsim.gaming import RotationPlan, best_rotation
+from netsim.gaming import RotationPlan, best_rotation, sybil_take
 from netsim.ledger import PLATFORM, Ledger
 from netsim.payouts import PAYOUT_RULES, Clawback, Payment, PayoutRule
 from netsim.registry import Registry
@@ -92,13 +92,20 @@ class Rotation(Strategy):
 
 @STRATEGIES.register
 class Sybil(Strategy):
-    """Inserts ``sybils_per_cheater`` fake identities between themself and the candidate."""
+    """Inserts ``sybils_per_cheater`` fake identities between themself and the candidate.
+
+    Only when it pays: the member compares its take as the last referrer with and without
+    the fakes under the rule (:func:`netsim.gaming.sybil_take`), so under a sybil-proof
+    rule it behaves honestly and under the recursive rule it cheats.
+    """
 
     name = "sybil"
-    description = "Lengthens chains with fake identities it owns."
+    description = "Lengthens chains with fake identities it owns, when the rule rewards it."
     code = SYBIL
 
     def identities(self, platform: ReferralPlatform, member: int) -> tuple[int, ...]:
+        if not platform.sybils_pay():
+            return (member,)
         return (member, *platform.fakes_of(member))
 
 
@@ -150,6 +157,7 @@ class ReferralPlatform:
         self._fake_owner: list[int] = []
         self._fakes: dict[int, tuple[int, ...]] = {}
         self._plans: dict[float, RotationPlan] = {}
+        self._sybils_pay: bool | None = None
         self.month = self._zero_month()
         self.totals = {"detections": 0, "false_positives": 0, "recommendations": 0}
         self.chain_lengths: list[int] = []
@@ -181,7 +189,28 @@ class ReferralPlatform:
                 k = free[int(gen.integers(len(free)))]
                 self.partner[r], self.partner[k] = k, r
                 self.rotators.append(r)
-        self.self_referrers = np.flatnonzero(strategy == SELF_REFERRAL).tolist()
+        # Gamer candidates and who puts them forward: a rotation partner's referrer, or the
+        # self-referrer themself. Seeking candidates wait in pools by skill.
+        self._sponsor: dict[int, int] = {self.partner[r]: r for r in self.rotators}
+        for s in np.flatnonzero(strategy == SELF_REFERRAL).tolist():
+            self._sponsor.setdefault(s, s)
+        self._pool: dict[int, list[int]] = {}
+        self._in_pool: set[int] = set()
+
+    def sybils_pay(self) -> bool:
+        """Whether fake identities raise a last referrer's take under the rule."""
+        if self._sybils_pay is None:
+            salary = self.sim.base_salary
+            without, with_fakes = sybil_take(
+                self.rule,
+                1,
+                0,
+                self.cfg.gaming.sybils_per_cheater,
+                salary,
+                self.cfg.expected_stay_months,
+            )
+            self._sybils_pay = with_fakes > without + 1e-9
+        return self._sybils_pay
 
     def fakes_of(self, member: int) -> tuple[int, ...]:
         """The fake identities (negative ids) a sybil member runs, created on first use."""
@@ -307,30 +336,55 @@ class ReferralPlatform:
             self.member_list.append(k)
             self.month["new_members"] += 1
 
-    def _gamers_see(self, v: int, c: int) -> None:
-        """Rotating referrers and self-referrers watch every post and act on fitting ones."""
-        sim = self.sim
-        skill = sim.vac_skill[v]
-        state, skill_of = sim.state, sim.skill_of
-        for r in self.rotators:
-            k = self.partner[r]
-            if state[k] == 0 and skill_of[k] == skill and self._may_refer(r, c):
-                self.recommended[v].add(k)
-                self._after_hop(lambda _ev, r=r, k=k: self._collude(v, r, k))
-                return
-        for s in self.self_referrers:
-            if state[s] == 0 and skill_of[s] == skill:
-                self.recommended[v].add(s)
-                fake = self.fakes_of(s)[:1]
-                self._after_hop(lambda _ev, s=s, fake=fake: self._collude(v, s, s, fake))
-                return
+    def start(self) -> None:
+        """Called when the run starts: seeking gamer candidates begin to watch the platform."""
+        for k in self._sponsor:
+            if self.sim.state[k] == 0:
+                self._to_pool(k)
+        self.sim.on_seeking.append(self._on_seeking)
 
-    def _collude(self, v: int, r: int, k: int, chain: tuple[int, ...] | None = None) -> None:
+    def _on_seeking(self, k: int) -> None:
+        if k in self._sponsor:
+            self._to_pool(k)
+
+    def _to_pool(self, k: int) -> None:
+        if k not in self._in_pool:
+            self._in_pool.add(k)
+            self._pool.setdefault(self.sim.skill_of[k], []).append(k)
+
+    def _gamers_see(self, v: int, c: int) -> None:
+        """Gamers watch every post: a seeking rotation candidate or self-referrer who fits is
+        put forward at once (pools by skill, so a post costs O(1), not O(gamers))."""
+        pool = self._pool.get(self.sim.vac_skill[v])
+        if not pool or self._expected_reward(0, c) <= 0.0:
+            return  # nobody to put forward, or nothing to gain
+        state = self.sim.state
+        skipped = []
+        while pool:
+            k = pool.pop()
+            if state[k] != 0:
+                self._in_pool.discard(k)  # re-enters the pool when seeking again
+                continue
+            if not self._may_refer(self._sponsor[k], c):
+                skipped.append(k)
+                continue
+            self._in_pool.discard(k)
+            self.recommended[v].add(k)
+            self._after_hop(lambda _ev, k=k: self._collude(v, k))
+            break
+        pool.extend(reversed(skipped))
+
+    def _collude(self, v: int, k: int) -> None:
+        """Gamer candidate k, put forward for vacancy v, applies; back to the pool if not hired."""
         sim = self.sim
         sim.n_events += 1
-        if sim.vac_status[v] != 0 or sim.state[k] != 0:
+        if sim.state[k] != 0:
             return
-        sim._apply(k, sim.vac_company[v], v, "platform", chain or (r,))
+        sponsor = self._sponsor[k]
+        chain = self.fakes_of(k)[:1] if sponsor == k else (sponsor,)
+        hired = sim.vac_status[v] == 0 and sim._apply(k, sim.vac_company[v], v, "platform", chain)
+        if not hired and sim.state[k] == 0:
+            self._to_pool(k)
 
     # ------------------------------------------------------------------ defences
     def admit(self, k: int, chain: tuple[int, ...]) -> bool:

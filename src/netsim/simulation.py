@@ -101,6 +101,8 @@ class Simulation:
         self.month = MonthCounters()
         self.on_hire: list[Callable[[Hire], None]] = []
         self.on_separation: list[Callable[[Separation], None]] = []
+        #: Called with a worker id whenever that worker starts seeking.
+        self.on_seeking: list[Callable[[int], None]] = []
         self.n_events = 0
         self.n_stale = 0
         self.series: list[dict] = []
@@ -411,6 +413,8 @@ class Simulation:
         self.seeking_count += 1
         self.month.employed_to_seeking += 1
         self._schedule_worker(i)
+        for hook in self.on_seeking:
+            hook(i)
 
     def _exit_market(self, i: int) -> None:
         t = self.env.now
@@ -433,6 +437,8 @@ class Simulation:
         self.month.market_entries += 1
         self.log.log(self.env.now, "market_entry", worker=i)
         self._schedule_worker(i)
+        for hook in self.on_seeking:
+            hook(i)
 
     # ------------------------------------------------------------------ matching
     def _search(self, i: int, channel: str) -> None:
@@ -821,6 +827,7 @@ class Simulation:
         env = self.env
         procs = [self._growth_process(), self._colleague_tie_process(), self._month_process()]
         if self.platform is not None:
+            self.platform.start()
             procs.append(self.platform.invite_process())
         for proc in procs:
             env.process(proc)
