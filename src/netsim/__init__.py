@@ -12,9 +12,23 @@ from netsim.config import load_scenario
 from netsim.results import RunResult
 from netsim.scenario import Scenario
 
+# ``netsim.sweep`` is the function; the module stays reachable as sys.modules["netsim.sweep"].
+from netsim.sweep import ExperimentResult, load_experiment, sweep
+
 try:
     __version__ = version("netsim")
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
-__all__ = ["run", "load", "simulate", "load_scenario", "RunResult", "Scenario", "__version__"]
+__all__ = [
+    "run",
+    "load",
+    "simulate",
+    "load_scenario",
+    "RunResult",
+    "Scenario",
+    "sweep",
+    "load_experiment",
+    "ExperimentResult",
+    "__version__",
+]

@@ -64,12 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=set_help
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--plot", action="store_true", help="also write the figures into <results folder>/plots/"
+    )
     p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
     p.set_defaults(handler=_cmd_schema)
 
-    p = sub.add_parser("docs", help="write docs/scenarios.md from the schema")
+    p = sub.add_parser(
+        "docs", help="write docs/scenarios.md and docs/reference.md from the schema and registries"
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -80,10 +85,66 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=DEFAULT_DOCS_PATH,
         metavar="FILE",
-        help=f"page to write or check (default: {DEFAULT_DOCS_PATH})",
+        help=f"scenario page to write or check (default: {DEFAULT_DOCS_PATH}); "
+        "reference.md goes next to it",
     )
     p.set_defaults(handler=_cmd_docs)
+
+    p = sub.add_parser(
+        "sweep", help="run an experiment: variants x replications, resumable, in parallel"
+    )
+    p.add_argument("file", metavar="FILE", help="experiment YAML file")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="parallel runs (default: all cores)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask", "serial"),
+        default=None,
+        help="local process pool (default), dask, or serial in this process",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask scheduler address, e.g. tcp://host:8786 (implies --executor dask)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="results folder (default: results/<experiment name>/)",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_sweep)
+
+    p = sub.add_parser(
+        "plot", help="write the figures of a run or experiment folder into DIR/plots/ (PNG, SVG)"
+    )
+    p.add_argument("dir", metavar="DIR", type=Path, help="run folder or experiment folder")
+    p.set_defaults(handler=_cmd_plot)
+
+    p = sub.add_parser(
+        "report", help="write DIR/report.html: one self-contained page of figures and tables"
+    )
+    p.add_argument("dir", metavar="DIR", type=Path, help="run folder or experiment folder")
+    p.set_defaults(handler=_cmd_report)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
 
 
 def _seed(text: str) -> int:
@@ -141,6 +202,74 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # file), so the resolved scenario is passed on as it is.
     result = api.run(scenario, seed=seed, out=out, progress=not args.quiet)
     print_summary(result)
+    if args.plot:
+        from netsim import plots
+
+        written = plots.save_figures(plots.run_figures(result), Path(out) / "plots")
+        print(f"wrote {len(written)} figure files to {Path(out) / 'plots'}")
+    return EXIT_OK
+
+
+def _plot_target(path: Path) -> str | None:
+    """Why ``path`` cannot be plotted, or None if it is a run or experiment folder."""
+    if (path / "runs.parquet").is_file() or (path / "manifest.json").is_file():
+        return None
+    return f"{path}: not a netsim run folder (manifest.json) or experiment folder (runs.parquet)"
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    problem = _plot_target(args.dir)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from netsim import plots
+
+    written = plots.plot_dir(args.dir)
+    print(f"wrote {len(written)} figure files to {args.dir / 'plots'}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    problem = _plot_target(args.dir)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from netsim.report import write_report
+
+    print(f"wrote {write_report(args.dir)}")
+    return EXIT_OK
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import time
+
+    from netsim.experiment import load_design
+
+    design = load_design(args.file)  # bad input stops here: nothing written
+    executor = args.executor or ("dask" if args.scheduler else "local")
+
+    from netsim.sweep import sweep
+
+    start = time.perf_counter()
+    result = sweep(
+        design,
+        workers=args.workers,
+        executor=executor,
+        scheduler=args.scheduler,
+        out=args.out,
+        progress=not args.quiet,
+    )
+    wall = time.perf_counter() - start
+    ok = int((result.runs["status"] == "ok").sum()) if len(result.runs) else 0
+    print(
+        f"sweep {design.name}: {ok}/{len(design.runs)} runs ok "
+        f"({len(result.executed)} run now, {len(result.skipped)} resumed, "
+        f"{len(result.failed)} failed) in {wall:.1f} s"
+    )
+    print(f"results: {result.path}")
+    if result.failed:
+        print(f"failed runs: see {result.path / 'failures'}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     return EXIT_OK
 
 
@@ -161,24 +290,18 @@ def scenario_json_schema() -> dict:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from netsim.docgen import scenario_reference_markdown
+    from netsim.docgen import write_all
 
-    text = scenario_reference_markdown()
-    path: Path = args.path
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
+    failed = False
+    for path, state in write_all(args.check, args.path):
+        if state == "wrote":
+            print(f"wrote {path}")
+        elif state == "up to date":
             print(f"{path}: up to date")
-            return EXIT_OK
-        state = "missing" if current is None else "out of date"
-        print(f"{path}: {state}; run `netsim docs` to regenerate it", file=sys.stderr)
-        return EXIT_CHECK_FAILED
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    print(f"wrote {path}")
-    return EXIT_OK
+        else:
+            failed = True
+            print(f"{path}: {state}; run `netsim docs` to regenerate it", file=sys.stderr)
+    return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
 if __name__ == "__main__":

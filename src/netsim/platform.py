@@ -239,6 +239,7 @@ class ReferralPlatform:
             "clawbacks": 0.0,
             "refunds": 0.0,
             "kickbacks": 0.0,
+            "invite_bonuses": 0.0,
             "detections": 0,
             "false_positives": 0,
             "new_members": 0,
@@ -323,7 +324,7 @@ class ReferralPlatform:
         if self.rand.random() < p_apply:
             sim._apply(k, c, v, "platform", chain)
             return
-        if len(chain) >= self.cfg.max_chain:
+        if len(chain) >= self.cfg.max_chain or not self._may_refer(k, c):
             return
         p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
         if self.rand.random() < p_pass:
@@ -517,7 +518,7 @@ class ReferralPlatform:
             self.month["kickbacks"] += kick
 
     def _on_separation(self, sep: Separation) -> None:
-        ph = self.hires.get(sep.hire_id)
+        ph = self.hires.get(sep.stint_hire_id)
         if ph is None or not ph.active:
             return
         ph.active = False
@@ -565,6 +566,7 @@ class ReferralPlatform:
                 self.ledger.pay(
                     sim.env.now, PLATFORM, ("worker", i), self.cfg.invite_bonus, "invite_bonus"
                 )
+                self.month["invite_bonuses"] += self.cfg.invite_bonus
 
     # ------------------------------------------------------------------ outputs
     def month_row(self) -> dict[str, float]:

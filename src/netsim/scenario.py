@@ -240,7 +240,7 @@ class Knowledge(Section):
 
 
 class Payout(Section):
-    """The platform's payout rule (see docs/payout_rules.md)."""
+    """The platform's payout rule (see docs/reference.md)."""
 
     rule: str = F("flat", "name", "Payout rule: a registered name or package.module:Class.")
     params: dict[str, Any] = F(
@@ -302,7 +302,11 @@ class Defences(Section):
         None, "currency", "Most the platform pays out over all hires of one candidate.", ge=0
     )
     sybil_detection_probability: float = F(
-        0.0, "probability", "Chance the platform detects one fake identity at payout.", ge=0, le=1
+        0.0,
+        "probability",
+        "Chance the platform detects a fake identity in a hire's chain (checked at the hire).",
+        ge=0,
+        le=1,
     )
 
 

@@ -78,6 +78,9 @@ class Separation:
     company: int
     reason: str
     tenure_months: float
+    #: The hire that began this stint with the company (internal moves start new hires but
+    #: not new stints); extensions that track hires across internal moves key on this.
+    stint_hire_id: int = -1
 
 
 class Simulation:
@@ -199,6 +202,7 @@ class Simulation:
         self.fit = [1.0] * n
         self.channel = [""] * n
         self.hire_id = [-1] * n
+        self.stint_hire = [-1] * n  # hire that began the current stint with the company
         self.in_probation = [False] * n
         self.epoch = [0] * n
         self.pos_in_company = [-1] * n
@@ -272,6 +276,7 @@ class Simulation:
         self.fit[i] = fit
         self.channel[i] = channel
         self.hire_id[i] = hire_id
+        self.stint_hire[i] = hire_id
         self.paid_until[i] = max(t, 0.0)
         self.in_probation[i] = True
         staff = self.staff[c]
@@ -460,7 +465,7 @@ class Simulation:
         ``chain`` is the referral chain of a platform candidacy, screened by the platform's
         defences first. Returns whether i was hired.
         """
-        if self.employer[i] == c:
+        if self.employer[i] == c or self.state[i] == OUT:
             return False
         if chain and not self.platform.admit(i, chain):
             return False
@@ -526,7 +531,7 @@ class Simulation:
         ):
             self._open_vacancy(c, "replacement")
         if self.on_separation:
-            sep = Separation(hid, t, i, c, reason, t - start)
+            sep = Separation(hid, t, i, c, reason, t - start, self.stint_hire[i])
             for hook in self.on_separation:
                 hook(sep)
 
@@ -579,7 +584,7 @@ class Simulation:
             self.platform.post(v)
 
     def schedule_quit(self, i: int, hire_id: int, at: float) -> None:
-        """Make worker i quit into search at time ``at`` (months) if still in hire ``hire_id``.
+        """Make worker i quit into search at ``at`` (months) if still in the stint of ``hire_id``.
 
         Used by strategies that choose how long to stay (rotation gaming). The quit is
         scheduled just after any payment due at the same moment.
@@ -587,7 +592,7 @@ class Simulation:
 
         def quit_now(_ev) -> None:
             self.n_events += 1
-            if self.state[i] == EMPLOYED and self.hire_id[i] == hire_id:
+            if self.state[i] == EMPLOYED and self.stint_hire[i] == hire_id:
                 self._separate(i, "quit")
                 self._to_seeking(i)
 

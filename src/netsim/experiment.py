@@ -1,0 +1,549 @@
+"""Experiment files: many runs of one base scenario, and the design that lists them.
+
+An experiment file (YAML) names a base scenario, overrides applied to every run, a set of
+variants (``grid``, ``zip``, ``list`` or ``sample``), a number of replications and an
+experiment seed. :func:`load_design` validates the file (and every variant's resolved
+scenario, so a misspelt override fails before any run) and returns an
+:class:`ExperimentDesign`: the variants, their resolved scenarios, and one :class:`RunSpec`
+per (variant, replication) with its seed and run id. Nothing here runs a simulation except
+one tiny run (cached) that lists the summary metrics. Execution is in :mod:`netsim.sweep`.
+
+Seeds are derived here, in the parent, from the experiment seed with
+:class:`numpy.random.SeedSequence`: with common random numbers replication ``i`` uses the
+same seed in every variant; without, every (variant, replication) gets its own child.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import json
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from netsim.config import load_scenario, read_yaml, validation_issues
+from netsim.errors import Issue, NetsimInputError, unknown_name_problem
+from netsim.scenario import Scenario
+
+__all__ = [
+    "Experiment",
+    "ExperimentDesign",
+    "RunSpec",
+    "Variant",
+    "available_metrics",
+    "derive_seeds",
+    "load_design",
+    "run_id",
+]
+
+#: Summary keys that describe the run rather than measure it (not aggregated by default).
+DESCRIPTIVE_KEYS = ("seed", "horizon_months", "workers", "companies")
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ParameterRange(_Strict):
+    """The range a sampled parameter is drawn from."""
+
+    low: float = Field(description="Lower bound.")
+    high: float = Field(description="Upper bound.")
+    integer: bool = Field(False, description="Round sampled values to integers.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterRange:
+        if not self.high > self.low:
+            raise ValueError(f"high must be > low, got low={self.low:g}, high={self.high:g}")
+        return self
+
+
+class Sample(_Strict):
+    """A sampled design over parameter ranges (SALib)."""
+
+    method: Literal["latin_hypercube", "sobol", "morris"] = Field(
+        description="Sampling method; sobol and morris also give a sensitivity analysis."
+    )
+    parameters: dict[str, ParameterRange] = Field(
+        min_length=1, description="Dotted scenario key -> {low, high, integer?}."
+    )
+    n: int = Field(
+        ge=1,
+        description="latin_hypercube: samples; sobol: base N (N * (D + 2) points); "
+        "morris: trajectories (r * (D + 1) points).",
+    )
+    num_levels: int = Field(4, ge=2, description="Grid levels of the Morris design.")
+
+
+_Overrides = dict[str, Any]
+_OverrideList = list[dict[str, Any]]
+
+
+class Variants(_Strict):
+    """Exactly one way of listing variants."""
+
+    grid: dict[str, list[Any]] | None = Field(None, description="Full product of the lists.")
+    zip: dict[str, list[Any]] | None = Field(None, description="Lists of equal length, zipped.")
+    sample: Sample | None = Field(None, description="Sampled design.")
+    # Last, and through an alias, so that ``list`` does not shadow the builtin in this body.
+    list_: _OverrideList | None = Field(
+        None, alias="list", description="Explicit overrides per variant (optional 'label')."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Variants:
+        given = [k for k in ("grid", "zip", "list_", "sample") if getattr(self, k) is not None]
+        if len(given) != 1:
+            got = ", ".join(g.rstrip("_") for g in given) or "none"
+            raise ValueError(f"give exactly one of grid, zip, list, sample (got {got})")
+        for kind in ("grid", "zip"):
+            lists = getattr(self, kind)
+            if lists is not None:
+                if not lists:
+                    raise ValueError(f"{kind} needs at least one key")
+                empty = [k for k, v in lists.items() if not v]
+                if empty:
+                    raise ValueError(f"{kind}.{empty[0]}: needs at least one value")
+        if self.zip is not None:
+            lengths = {k: len(v) for k, v in self.zip.items()}
+            if len(set(lengths.values())) > 1:
+                shown = ", ".join(f"{k}: {n}" for k, n in lengths.items())
+                raise ValueError(f"zip lists must have equal length, got {shown}")
+        if self.list_ is not None and not self.list_:
+            raise ValueError("list needs at least one variant")
+        return self
+
+
+class Experiment(_Strict):
+    """An experiment: a base scenario, variants, replications, seeds and metrics."""
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Name; also the results folder results/<name>/.",
+    )
+    description: str = Field("", description="What the experiment shows.")
+    base: str = Field(description="Base scenario file, relative to the experiment file.")
+    overrides: _Overrides = Field(
+        default_factory=dict, description="Dotted key -> value applied to every run."
+    )
+    variants: Variants | None = Field(None, description="The variants (default: the base only).")
+    replications: int = Field(1, ge=1, description="Runs per variant, each with its own seed.")
+    seed: int = Field(0, ge=0, description="Experiment seed; every run seed derives from it.")
+    metrics: list[str] | None = Field(
+        None, description="Summary keys to aggregate (default: every measured key)."
+    )
+    save_events: bool = Field(False, description="Write each run's events.parquet.")
+    common_random_numbers: bool = Field(
+        True, description="Replication i uses the same seed in every variant."
+    )
+
+
+# --------------------------------------------------------------------------- design
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One point of the design: its index, label, varied values and resolved scenario."""
+
+    index: int
+    label: str
+    params: dict[str, Any]
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: a variant's scenario with one seed; ``run_id`` names its folder."""
+
+    run_id: str
+    variant: int
+    label: str
+    replication: int
+    seed: int
+    scenario: Scenario
+    params: dict[str, Any]
+
+
+@dataclass
+class ExperimentDesign:
+    """A validated experiment: its variants and runs, ready for :func:`netsim.sweep.sweep`."""
+
+    experiment: Experiment
+    file: str | None
+    base_path: Path
+    variants: list[Variant]
+    runs: list[RunSpec]
+    metrics: list[str]
+    varied: list[str]
+    #: For sampled designs: the SALib problem and the unrounded sample matrix.
+    problem: dict[str, Any] | None = None
+    sample_matrix: np.ndarray | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.experiment.name
+
+    def resolved_dict(self) -> dict[str, Any]:
+        """The experiment as plain data, defaults filled in, base made absolute."""
+        data = self.experiment.model_dump(mode="json", by_alias=True, exclude_none=True)
+        data["base"] = str(self.base_path)
+        data["metrics"] = list(self.metrics)
+        return data
+
+
+def derive_seeds(
+    seed: int, n_variants: int, replications: int, common_random_numbers: bool = True
+) -> list[list[int]]:
+    """Run seeds as ``seeds[variant][replication]``, derived from the experiment ``seed``.
+
+    With common random numbers replication ``i`` has the seed of child ``i`` of
+    ``SeedSequence(seed)`` in every variant; without, variant ``v`` replication ``i`` has
+    grandchild ``(v, i)``. Adding replications or variants never changes existing seeds.
+    """
+    root = np.random.SeedSequence(seed)
+    if common_random_numbers:
+        per_rep = [int(c.generate_state(1)[0]) for c in root.spawn(replications)]
+        return [list(per_rep) for _ in range(n_variants)]
+    return [
+        [int(c.generate_state(1)[0]) for c in child.spawn(replications)]
+        for child in root.spawn(n_variants)
+    ]
+
+
+def run_id(scenario: Scenario, seed: int) -> str:
+    """Short hash of (resolved scenario JSON, seed, netsim version): the run's folder name."""
+    from netsim import __version__
+
+    payload = json.dumps(
+        {"scenario": scenario.model_dump(mode="json"), "seed": int(seed), "netsim": __version__},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+@functools.lru_cache(maxsize=1)
+def _metric_names() -> tuple[str, ...]:
+    from netsim.api import simulate
+
+    tiny = load_scenario(
+        {
+            "name": "metrics-probe",
+            "horizon_months": 1,
+            "population": {"workers": 20},
+            "companies": {"count": 2},
+            "platform": {"enabled": True},
+            "outputs": {"event_log": False, "network_stats_every_months": 0},
+        }
+    )
+    return tuple(simulate(tiny, 1).summary)
+
+
+def available_metrics() -> list[str]:
+    """Every key a run summary can have (platform metrics included)."""
+    return list(_metric_names())
+
+
+def load_design(source: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None):
+    """Read and validate an experiment (file or dict); return its :class:`ExperimentDesign`.
+
+    A dict's ``base`` is relative to ``base_dir`` (default: the current directory). Raises
+    :class:`NetsimInputError` naming the file and key path of every problem.
+    """
+    file: str | None = None
+    if isinstance(source, Mapping):
+        data = dict(source)
+        where = Path(base_dir) if base_dir is not None else Path.cwd()
+    elif isinstance(source, str | Path):
+        file = str(source)
+        data = read_yaml(source, what="experiment")
+        where = Path(source).parent
+    else:
+        raise TypeError(f"load_design() takes a path or a dict, not {source!r}")
+    try:
+        return _design(data, where, file)
+    except NetsimInputError as exc:
+        raise exc.with_file(file) from None
+
+
+def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDesign:
+    try:
+        exp = Experiment.model_validate(data)
+    except ValidationError as exc:
+        issues = validation_issues(exc, Experiment)
+        for n, err in enumerate(exc.errors(include_url=False)):
+            if err["type"] == "extra_forbidden":  # sections behind Optional/dict: name choices
+                owner = _owner_model(err["loc"][:-1])
+                if owner is not None:
+                    choices = [f.alias or k for k, f in owner.model_fields.items()]
+                    issues[n] = (issues[n][0], unknown_name_problem(str(err["loc"][-1]), choices))
+        raise NetsimInputError.combine([_fix_alias(i) for i in issues]) from None
+
+    base_path = (where / exp.base).resolve()
+    if not base_path.is_file():
+        raise NetsimInputError(
+            f"base scenario file not found: {base_path}"
+            + (" (relative to the experiment file)" if file else ""),
+            key_path="base",
+        )
+    base_data = read_yaml(base_path)
+
+    common = _overrides(exp.overrides, "overrides")
+    points, problem, matrix = _points(exp.variants)
+    varied = sorted({k for _, params in points for k in params})
+
+    metrics = _check_metrics(exp.metrics)
+
+    variants: list[Variant] = []
+    issues: list[Issue] = []
+    labels: dict[str, int] = {}
+    for index, (label, params) in enumerate(points):
+        origin = _origin(exp.variants, index)
+        if label in labels:
+            issues.append(
+                (origin, f"duplicate variant label {label!r} (also variant {labels[label]})")
+            )
+        labels[label] = index
+        try:
+            sc = _resolve(base_data, base_path, common, params, exp.save_events)
+        except NetsimInputError as err:
+            for key, prob in err.issues:
+                if key is not None and any(key == k or key.startswith(k + ".") for k in params):
+                    issues.append((f"{origin}.{key}", f"{prob} (in variant {label!r})"))
+                elif key is not None and any(key == k or key.startswith(k + ".") for k in common):
+                    issues.append((f"overrides.{key}", prob))
+                else:
+                    issues.append((f"base {base_path.name}: {key}" if key else None, prob))
+            continue
+        values = {k: _value_at(sc, k) for k in varied}
+        variants.append(Variant(index=index, label=label, params=values, scenario=sc))
+    if issues:
+        raise NetsimInputError.combine(list(dict.fromkeys(issues)))
+
+    seeds = derive_seeds(exp.seed, len(variants), exp.replications, exp.common_random_numbers)
+    runs = [
+        RunSpec(
+            run_id=run_id(v.scenario, seeds[v.index][r]),
+            variant=v.index,
+            label=v.label,
+            replication=r,
+            seed=seeds[v.index][r],
+            scenario=v.scenario,
+            params=v.params,
+        )
+        for v in variants
+        for r in range(exp.replications)
+    ]
+    return ExperimentDesign(
+        experiment=exp,
+        file=file,
+        base_path=base_path,
+        variants=variants,
+        runs=runs,
+        metrics=metrics,
+        varied=varied,
+        problem=problem,
+        sample_matrix=matrix,
+    )
+
+
+def _owner_model(loc) -> type[BaseModel] | None:
+    """The model at ``loc`` of an experiment, looking through Optional and dict values."""
+    model: Any = Experiment
+    expect_key = False
+    for part in loc:
+        if expect_key:
+            expect_key = False
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        fld = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None
+        )
+        if fld is None:
+            return None
+        model, expect_key = _unwrap(fld.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(ann: Any) -> tuple[Any, bool]:
+    """(model class inside ``ann``, whether a dict key comes first)."""
+    args = [a for a in typing.get_args(ann) if a is not type(None)]
+    if typing.get_origin(ann) is dict:
+        return (args[1] if len(args) == 2 else None), True
+    if args and typing.get_origin(ann) is not list:
+        return _unwrap(args[0])
+    return ann, False
+
+
+def _fix_alias(issue: Issue) -> Issue:
+    key, problem = issue
+    if key is not None:
+        key = key.replace("list_", "list")
+    return key, problem.replace("list_", "list")
+
+
+def _overrides(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        parts = str(key).split(".")
+        if any(not p for p in parts):
+            raise NetsimInputError("empty part in key path", key_path=f"{where}.{key}")
+        out[str(key)] = value
+    return out
+
+
+def _points(variants: Variants | None):
+    """``[(label, {key: value})]`` for every variant, plus SALib problem and matrix."""
+    if variants is None:
+        return [("base", {})], None, None
+    if variants.grid is not None:
+        keys = list(variants.grid)
+        combos = itertools.product(*(variants.grid[k] for k in keys))
+        return (
+            [
+                (_label(dict(zip(keys, c, strict=True))), dict(zip(keys, c, strict=True)))
+                for c in combos
+            ],
+            None,
+            None,
+        )
+    if variants.zip is not None:
+        keys = list(variants.zip)
+        rows = zip(*(variants.zip[k] for k in keys), strict=True)
+        return (
+            [
+                (_label(dict(zip(keys, r, strict=True))), dict(zip(keys, r, strict=True)))
+                for r in rows
+            ],
+            None,
+            None,
+        )
+    if variants.list_ is not None:
+        points = []
+        for i, entry in enumerate(variants.list_):
+            params = {k: v for k, v in entry.items() if k != "label"}
+            label = str(entry["label"]) if "label" in entry else (_label(params) or f"variant-{i}")
+            points.append((label, _overrides(params, f"variants.list[{i}]")))
+        return points, None, None
+    return _sample(variants.sample)
+
+
+def _label(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in params.items())
+
+
+def _origin(variants: Variants | None, index: int) -> str:
+    if variants is None:
+        return "variants"
+    if variants.list_ is not None:
+        return f"variants.list[{index}]"
+    for kind in ("grid", "zip", "sample"):
+        if getattr(variants, kind) is not None:
+            return f"variants.{kind}"
+    return "variants"
+
+
+def _sample(sample: Sample):
+    from SALib.sample import latin, morris, sobol
+
+    names = list(sample.parameters)
+    problem = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[sample.parameters[k].low, sample.parameters[k].high] for k in names],
+    }
+    salib_seed = int(np.random.SeedSequence([0x5A11B, sample.n]).generate_state(1)[0])
+    if sample.method == "latin_hypercube":
+        matrix = latin.sample(problem, sample.n, seed=salib_seed)
+    elif sample.method == "sobol":
+        matrix = sobol.sample(problem, sample.n, calc_second_order=False, seed=salib_seed)
+    else:
+        matrix = morris.sample(problem, sample.n, num_levels=sample.num_levels, seed=salib_seed)
+    points = []
+    for i, row in enumerate(matrix):
+        params = {}
+        for k, x in zip(names, row, strict=True):
+            params[k] = int(round(float(x))) if sample.parameters[k].integer else float(x)
+        points.append((f"sample-{i}", params))
+    return points, problem, np.asarray(matrix, dtype=float)
+
+
+def _resolve(
+    base_data: dict[str, Any],
+    base_path: Path,
+    common: Mapping[str, Any],
+    params: Mapping[str, Any],
+    save_events: bool,
+) -> Scenario:
+    data = _deep_copy(base_data)
+    for key, value in [*common.items(), *params.items()]:
+        _set(data, key, value)
+    outputs = data.setdefault("outputs", {})
+    if isinstance(outputs, dict):
+        outputs["event_log"] = bool(save_events)
+    return load_scenario(data, base_dir=base_path.parent)
+
+
+def _set(data: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        child = node.get(part)
+        if child is None:
+            child = node[part] = {}
+        elif not isinstance(child, dict):
+            here = ".".join(parts[: depth + 1])
+            raise NetsimInputError(
+                f"cannot set {key}: {here} is a value, not a section", key_path=key
+            )
+        node = child
+    node[parts[-1]] = _deep_copy(value)
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+def _value_at(scenario: Scenario, key: str) -> Any:
+    node: Any = scenario
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
+    if isinstance(node, BaseModel):
+        return json.dumps(node.model_dump(mode="json"), sort_keys=True)
+    if isinstance(node, dict | list):
+        return json.dumps(node, sort_keys=True)
+    return node
+
+
+def _check_metrics(metrics: list[str] | None) -> list[str]:
+    names = available_metrics()
+    if metrics is None:
+        return [m for m in names if m not in DESCRIPTIVE_KEYS]
+    issues = [
+        (f"metrics[{i}]", unknown_name_problem(m, names, what=f"metric {m!r}"))
+        for i, m in enumerate(metrics)
+        if m not in names
+    ]
+    if issues:
+        raise NetsimInputError.combine(issues)
+    if not metrics:
+        raise NetsimInputError(
+            "give at least one metric (or leave metrics out)", key_path="metrics"
+        )
+    return list(dict.fromkeys(metrics))
