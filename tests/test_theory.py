@@ -129,3 +129,35 @@ def test_a_wrong_rate_would_be_detected():
     r = simulate(two_state_scenario(f=0.40), SEEDS[0])
     observed = r.timeseries["unemployment_rate"].iloc[1:].mean()
     assert abs(observed - S_RATE / (S_RATE + F_RATE)) > 0.0025
+
+
+def test_probation_switches_on_dismissal_hazard_exactly():
+    """Quit hazard q throughout, dismissal hazard d only after probation P.
+
+    The waiting time is drawn by inverting the piecewise-constant hazard, so for a new hire
+    P(tenure < P) = 1 - exp(-qP); no dismissal happens in probation; after it, a share
+    d/(q+d) of separations are dismissals; and the mean residual tenure past P is 1/(q+d).
+    """
+    q, d, p = 0.05, 0.10, 6.0
+    sc = two_state_scenario(f=1.0, s=q)
+    sc = sc.model_copy(
+        update={
+            "labour_market": sc.labour_market.model_copy(update={"dismissal_rate_per_month": d}),
+            "companies": sc.companies.model_copy(update={"probation_months": p}),
+        }
+    )
+    ev = simulate(sc, 5).events
+    hires = ev[(ev["kind"] == "hire") & (ev["time_months"] < HORIZON - 80)]
+    seps = ev[ev["kind"] == "separation"].set_index("hire")
+    ended = seps.loc[seps.index.intersection(hires["hire"])]
+    start = hires.set_index("hire").loc[ended.index, "time_months"]
+    tenure = ended["time_months"] - start
+    # Hires this early have all ended by the horizon (survival past 80 months < 1e-5).
+    assert len(ended) == len(hires) > 5000
+    early = tenure < p
+    # Binomial s.e. of the share ~ 0.006 at n ~ 6000.
+    assert early.mean() == pytest.approx(1 - np.exp(-q * p), abs=0.03)
+    assert (ended.loc[early, "detail"] == "quit").all()
+    late = ended.loc[~early, "detail"]
+    assert (late == "dismissal").mean() == pytest.approx(d / (q + d), abs=0.03)
+    assert (tenure[~early] - p).mean() == pytest.approx(1 / (q + d), rel=0.05)

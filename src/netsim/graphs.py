@@ -43,7 +43,7 @@ import networkx as nx
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from netsim.network import _gc_paused
+from netsim.gctools import gc_paused
 from netsim.registry import Registry
 from netsim.scenario import F
 
@@ -201,7 +201,7 @@ class BarabasiAlbert(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph; ``m`` must be below ``people.n``."""
-        with _gc_paused():
+        with gc_paused():
             return nx.barabasi_albert_graph(people.n, params.m, seed=_seed(rng))
 
 
@@ -235,7 +235,7 @@ class WattsStrogatz(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph."""
-        with _gc_paused():
+        with gc_paused():
             return nx.watts_strogatz_graph(people.n, params.k, params.p, seed=_seed(rng))
 
 
@@ -368,7 +368,7 @@ def grouped_chung_lu(
 def _graph_from_arrays(n: int, u: np.ndarray, v: np.ndarray, region: np.ndarray | None = None):
     """``nx.Graph`` on ``0..n-1`` with edges ``(u[i], v[i])`` and optional node ``region``."""
     G = nx.Graph()
-    with _gc_paused():
+    with gc_paused():
         if region is None:
             G.add_nodes_from(range(n))
         else:

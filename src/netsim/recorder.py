@@ -68,6 +68,8 @@ class EventLog:
         self.cols: dict[str, array] = {
             name: array("d" if name in ("time_months", "value") else "i") for name in EVENT_COLUMNS
         }
+        # Bound append methods, in EVENT_COLUMNS order: the log is on the hot path.
+        self._append = [self.cols[name].append for name in EVENT_COLUMNS]
 
     def log(
         self,
@@ -84,16 +86,16 @@ class EventLog:
         """Append one event (time in months)."""
         if not self.enabled:
             return
-        c = self.cols
-        c["time_months"].append(t)
-        c["kind"].append(self._kind_code[kind])
-        c["detail"].append(self._detail_code[detail])
-        c["worker"].append(worker)
-        c["company"].append(company)
-        c["vacancy"].append(vacancy)
-        c["other"].append(other)
-        c["value"].append(value)
-        c["hire"].append(hire)
+        a = self._append
+        a[0](t)
+        a[1](self._kind_code[kind])
+        a[2](self._detail_code[detail])
+        a[3](worker)
+        a[4](company)
+        a[5](vacancy)
+        a[6](other)
+        a[7](value)
+        a[8](hire)
 
     def __len__(self) -> int:
         return len(self.cols["time_months"])

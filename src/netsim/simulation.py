@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from netsim.deadlines import DeadlineQueue
+from netsim.gctools import gc_relaxed
 from netsim.graphs import GRAPH_GENERATORS, PeopleAttributes
 from netsim.knowledge import KnowledgeStocks
 from netsim.netstats import network_statistics
@@ -159,6 +161,8 @@ class Simulation:
         self.base_salary = lm.base_salary
         self.offer_sigma = lm.offer_sigma
         self.cross_skill_fit = lm.cross_skill_fit
+        self.probation = self.sc.companies.probation_months
+        self.probation_dismissal = lm.probation_dismissal_probability
 
     def _init_companies(self) -> None:
         c = self.companies
@@ -184,6 +188,10 @@ class Simulation:
         self.vac_opened: list[float] = []
         self.vac_status: list[int] = []
         self.vac_pos: list[int] = []
+        # Most vacancies are filled before they expire: keep expiries out of SimPy's queue.
+        self.expiries = DeadlineQueue(
+            self.env, self._expire, lambda v: self.vac_status[v] == V_OPEN
+        )
         # Static brand weights for 'always_hiring' demand and growth vacancies.
         self._brand_cum = list(accumulate(self.brand))
         self._pos_cum = list(accumulate(c.positions.tolist()))
@@ -203,7 +211,6 @@ class Simulation:
         self.channel = [""] * n
         self.hire_id = [-1] * n
         self.stint_hire = [-1] * n  # hire that began the current stint with the company
-        self.in_probation = [False] * n
         self.epoch = [0] * n
         self.pos_in_company = [-1] * n
         self.last_employer = [-1] * n
@@ -228,7 +235,6 @@ class Simulation:
         sats = gen.beta(2.0, 2.0, size=n_employed)
         noise = np.exp(lm.offer_sigma * gen.standard_normal(n_employed))
         tenure_draw = gen.standard_exponential(n_employed)
-        probation = sc.companies.probation_months
         for k, i in enumerate(employed.tolist()):
             c = int(slots[k])
             sat = float(sats[k])
@@ -239,14 +245,11 @@ class Simulation:
                 elapsed = min(float(tenure_draw[k]), MAX_INITIAL_TENURE_MONTHS * rate) / rate
             salary = lm.base_salary * w.productivity[i] * self.pay[c] * noise[k]
             self._employ(i, c, -elapsed, float(salary), sat, 1.0, "initial", -1)
-            self.in_probation[i] = elapsed < probation
         if not self.always_hiring:
             for c in slots[n_employed:].tolist():
                 self._open_vacancy(int(c), "initial")
         for i in range(n):
             self._schedule_worker(i)
-            if self.state[i] == EMPLOYED and self.in_probation[i]:
-                self._schedule_probation_end(i, self.since[i] + probation)
 
     # ------------------------------------------------------------------ helpers
     def _quit_rate(self, i: int, c: int, sat: float) -> float:
@@ -278,7 +281,6 @@ class Simulation:
         self.hire_id[i] = hire_id
         self.stint_hire[i] = hire_id
         self.paid_until[i] = max(t, 0.0)
-        self.in_probation[i] = True
         staff = self.staff[c]
         self.pos_in_company[i] = len(staff)
         staff.append(i)
@@ -332,25 +334,38 @@ class Simulation:
         self.env.timeout(delay).callbacks.append(fn)
 
     def _schedule_worker(self, i: int) -> None:
-        """(Re)start worker i's competing-risks timer for its current state."""
-        self.epoch[i] += 1
-        rate = self._worker_rate(i)
-        if rate <= 0.0:
-            return
-        ep = self.epoch[i]
-        ev = self.env.timeout(self.rand.exponential(rate))
-        ev.callbacks.append(lambda _ev: self._worker_event(i, ep))
+        """(Re)start worker i's competing-risks timer for its current state.
 
-    def _worker_rate(self, i: int) -> float:
+        An employed worker's total hazard steps up by the dismissal rate when probation
+        ends. The waiting time is drawn by inverting that piecewise-constant hazard (one
+        unit exponential), so the end of probation needs no event and no re-draw.
+        """
+        self.epoch[i] += 1
         st = self.state[i]
-        if st == SEEKING:
-            return self.find_rate[i] + self.exit_rate
         if st == EMPLOYED:
-            rate = self.quit_rate[i] + self.ojs_rate[i] + self.exit_rate
-            if not self.in_probation[i]:
-                rate += self.dismiss_rate
-            return rate
-        return self.reentry_rate
+            early = self.quit_rate[i] + self.ojs_rate[i] + self.exit_rate
+            late = early + self.dismiss_rate
+            left = self.since[i] + self.probation - self.env.now  # probation still to run
+            e = self.rand.exponential(1.0)
+            if left > 0.0 and e < early * left:
+                delay = e / early
+            elif late <= 0.0:
+                return
+            elif left > 0.0:
+                delay = left + (e - early * left) / late
+            else:
+                delay = e / late
+        else:
+            rate = self.find_rate[i] + self.exit_rate if st == SEEKING else self.reentry_rate
+            if rate <= 0.0:
+                return
+            delay = self.rand.exponential(rate)
+        ep = self.epoch[i]
+        self.env.timeout(delay).callbacks.append(lambda _ev: self._worker_event(i, ep))
+
+    def _in_probation(self, i: int) -> bool:
+        """Whether employed worker i is still in probation now."""
+        return self.env.now < self.since[i] + self.probation
 
     def _worker_event(self, i: int, ep: int) -> None:
         self.n_events += 1
@@ -384,7 +399,7 @@ class Simulation:
     def _employed_event(self, i: int) -> None:
         c = self.employer[i]
         quit_rate = self.quit_rate[i]
-        dismiss = 0.0 if self.in_probation[i] else self.dismiss_rate
+        dismiss = 0.0 if self._in_probation(i) else self.dismiss_rate
         total = quit_rate + dismiss + self.exit_rate + self.ojs_rate[i]
         u = self.rand.random() * total
         if u < quit_rate:
@@ -404,14 +419,9 @@ class Simulation:
         self.n_events += 1
         if self.n_jobs[i] != n_jobs or self.state[i] != EMPLOYED:
             return  # that job has already ended
-        p = self.sc.labour_market.probation_dismissal_probability * (1.0 - self.fit[i])
-        if p > 0.0 and self.rand.random() < p:
+        if self.rand.random() < self.probation_dismissal * (1.0 - self.fit[i]):
             self._separate(i, "probation_dismissal")
             self._to_seeking(i)
-            return
-        self.in_probation[i] = False
-        if self.dismiss_rate > 0.0:
-            self._schedule_worker(i)
 
     def _to_seeking(self, i: int) -> None:
         self.state[i] = SEEKING
@@ -505,11 +515,9 @@ class Simulation:
         self.company_hires[c] += 1
         self.month.hires[channel] += 1
         self.log.log(t, "hire", channel, i, c, v, prev, salary, hid)
-        probation = self.sc.companies.probation_months
-        if probation > 0.0:
-            self._schedule_probation_end(i, t + probation)
-        else:
-            self.in_probation[i] = False
+        # Only a hire that may fail probation needs an event when probation ends.
+        if self.probation > 0.0 and self.probation_dismissal * (1.0 - fit) > 0.0:
+            self._schedule_probation_end(i, t + self.probation)
         self._schedule_worker(i)
         if self.on_hire:
             hire = Hire(hid, t, i, c, v, channel, salary, prev, chain)
@@ -575,9 +583,8 @@ class Simulation:
         lst.append(v)
         self.n_open_market += 1
         self.vacancy_sampler.add(c, self.brand[c])
-        self._timer(
-            self.rand.exponential(1.0 / self.sc.vacancies.mean_duration_months),
-            lambda _ev: self._expire(v),
+        self.expiries.add(
+            self.env.now + self.rand.exponential(1.0 / self.sc.vacancies.mean_duration_months), v
         )
         self._schedule_tip(v)
         if self.platform is not None:
@@ -613,9 +620,8 @@ class Simulation:
         self.vac_status[v] = status
 
     def _expire(self, v: int) -> None:
+        """Open vacancy v expires unfilled (called by the expiry DeadlineQueue)."""
         self.n_events += 1
-        if self.vac_status[v] != V_OPEN:
-            return
         self._close_vacancy(v, V_EXPIRED)
         self.month.vacancies_expired += 1
         self.log.log(self.env.now, "vacancy_expired", company=self.vac_company[v], vacancy=v)
@@ -836,7 +842,8 @@ class Simulation:
             procs.append(self.platform.invite_process())
         for proc in procs:
             env.process(proc)
-        env.run(until=self.sc.horizon_months + 1e-9)
+        with gc_relaxed():
+            env.run(until=self.sc.horizon_months + 1e-9)
         return self
 
     # ------------------------------------------------------------------ tables
