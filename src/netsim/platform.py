@@ -158,6 +158,7 @@ class ReferralPlatform:
         self._fakes: dict[int, tuple[int, ...]] = {}
         self._plans: dict[float, RotationPlan] = {}
         self._sybils_pay: bool | None = None
+        self._reward_cache: dict[tuple[int, int], float] = {}
         self.month = self._zero_month()
         self.totals = {"detections": 0, "false_positives": 0, "recommendations": 0}
         self.chain_lengths: list[int] = []
@@ -251,9 +252,16 @@ class ReferralPlatform:
         return 1.0 - (1.0 - base) * math.exp(-k * max(reward, 0.0) / 1000.0)
 
     def _expected_reward(self, position_from_end: int, c: int) -> float:
-        sim = self.sim
-        salary = sim.base_salary * sim.pay[c]
-        return self.rule.expected_reward(position_from_end, salary, self.cfg.expected_stay_months)
+        """What a referrer expects at ``position_from_end`` for a hire at company c."""
+        key = (position_from_end, c)
+        reward = self._reward_cache.get(key)
+        if reward is None:
+            salary = self.sim.base_salary * self.sim.pay[c]
+            reward = self.rule.expected_reward(
+                position_from_end, salary, self.cfg.expected_stay_months
+            )
+            self._reward_cache[key] = reward
+        return reward
 
     # ------------------------------------------------------------------ cascades
     def post(self, v: int) -> None:
@@ -265,9 +273,12 @@ class ReferralPlatform:
         self.recommended[v] = set()
         rand = self.rand
         members = self.member_list
+        skill = sim.vac_skill[v]
+        skill_of, neighbours = sim.skill_of, sim.net.neighbours
         for _ in range(min(self.cfg.reach, len(members))):
             a = rand.choice(members)
-            if self._may_refer(a, c):
+            # A member with no contact of the vacancy's skill could recommend nobody.
+            if self._may_refer(a, c) and any(skill_of[k] == skill for k in neighbours[a]):
                 self._after_hop(lambda _ev, a=a: self._activate(v, a, ()))
         self._gamers_see(v, c)
 
@@ -572,6 +583,9 @@ class ReferralPlatform:
     def month_row(self) -> dict[str, float]:
         """Platform columns of the month-end record; resets the month's flows."""
         self.ledger.check_conservation()
+        status = self.sim.vac_status
+        for v in [v for v in self.recommended if status[v] != 0]:
+            del self.recommended[v]  # closed: nobody can be recommended for it any more
         row = dict(self.month)
         row["members"] = len(self.member_list)
         row["platform_margin"] = self.ledger.platform_margin

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
@@ -162,6 +163,8 @@ class Simulation:
         self.offer_sigma = lm.offer_sigma
         self.cross_skill_fit = lm.cross_skill_fit
         self.probation = self.sc.companies.probation_months
+        self.onboarding = self.sc.companies.onboarding_months
+        self._recent_hires: deque[tuple[float, int, int]] = deque()
         self.probation_dismissal = lm.probation_dismissal_probability
 
     def _init_companies(self) -> None:
@@ -281,6 +284,8 @@ class Simulation:
         self.hire_id[i] = hire_id
         self.stint_hire[i] = hire_id
         self.paid_until[i] = max(t, 0.0)
+        if t > -self.onboarding:
+            self._recent_hires.append((t, i, hire_id))
         staff = self.staff[c]
         self.pos_in_company[i] = len(staff)
         staff.append(i)
@@ -360,16 +365,21 @@ class Simulation:
             if rate <= 0.0:
                 return
             delay = self.rand.exponential(rate)
-        ep = self.epoch[i]
-        self.env.timeout(delay).callbacks.append(lambda _ev: self._worker_event(i, ep))
+        # The timer carries the worker and epoch itself: no closure per event.
+        ev = self.env.timeout(delay)
+        ev.worker = i
+        ev.epoch = self.epoch[i]
+        ev.callbacks.append(self._worker_event)
 
     def _in_probation(self, i: int) -> bool:
         """Whether employed worker i is still in probation now."""
         return self.env.now < self.since[i] + self.probation
 
-    def _worker_event(self, i: int, ep: int) -> None:
+    def _worker_event(self, ev: simpy.Event) -> None:
+        """A worker's competing-risks timer fired (ignored if the worker's state moved on)."""
         self.n_events += 1
-        if self.epoch[i] != ep:
+        i = ev.worker
+        if self.epoch[i] != ev.epoch:
             self.n_stale += 1
             return
         st = self.state[i]
@@ -823,13 +833,17 @@ class Simulation:
         mc.reset()
 
     def _count_onboarding(self, t: float) -> int:
-        """Employed workers hired less than ``onboarding_months`` before t (no output yet)."""
-        onboarding = self.sc.companies.onboarding_months
-        if onboarding <= 0.0:
-            return 0
-        since = np.asarray(self.since)
-        employed = np.asarray(self.state) == EMPLOYED
-        return int(np.count_nonzero(employed & (since > t - onboarding)))
+        """Employed workers hired less than ``onboarding_months`` before t (no output yet).
+
+        Walks only the hires of the last onboarding period, kept in a queue, instead of
+        every worker each month.
+        """
+        recent = self._recent_hires
+        horizon = t - self.onboarding
+        while recent and recent[0][0] <= horizon:
+            recent.popleft()
+        stint, state = self.stint_hire, self.state
+        return sum(1 for _, i, hid in recent if stint[i] == hid and state[i] == EMPLOYED)
 
     # ------------------------------------------------------------------ run
     def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
