@@ -291,8 +291,15 @@ def test_rotation_does_not_happen_when_it_does_not_pay() -> None:
     done = rot.dropna(subset=["tenure"])
     onboarding = sc.companies.onboarding_months
     assert not ((done["tenure"] - onboarding).abs() <= TOL).any()
-    # Without planned quits rotation candidates are not placed over and over.
-    assert rot.groupby("worker").size().max() <= 2
+    # Without planned quits rotation candidates are placed far less often than under a rule
+    # that pays for rotating (flat), in the same world with the same seed.
+    flat = _rotation_scenario({"rule": "flat"}, gaming={"switching_cost": 500.0})
+    assert _plan(flat).rotate
+    ten_flat = platform_tenures(simulate(flat, seed=9))
+    rot_flat = ten_flat[ten_flat["gaming"] == "rotation"]
+    per_candidate = rot.groupby("worker").size().mean()
+    assert per_candidate < rot_flat.groupby("worker").size().mean()
+    assert len(rot) < len(rot_flat)
 
 
 # --------------------------------------------------------------------------- defences

@@ -273,13 +273,10 @@ class ReferralPlatform:
         self.recommended[v] = set()
         rand = self.rand
         members = self.member_list
-        skill = sim.vac_skill[v]
-        skill_of, neighbours = sim.skill_of, sim.net.neighbours
         for _ in range(min(self.cfg.reach, len(members))):
             a = rand.choice(members)
-            # A member with no contact of the vacancy's skill could recommend nobody.
-            if self._may_refer(a, c) and any(skill_of[k] == skill for k in neighbours[a]):
-                self._after_hop(lambda _ev, a=a: self._activate(v, a, ()))
+            if self._may_refer(a, c):
+                self._schedule_activation(v, a, (), c)
         self._gamers_see(v, c)
 
     def _may_refer(self, a: int, c: int) -> bool:
@@ -297,31 +294,42 @@ class ReferralPlatform:
     def _after_hop(self, fn) -> None:
         self.sim._timer(self.rand.exponential(1.0 / self.cfg.hop_delay_months), fn)
 
-    def _activate(self, v: int, a: int, chain: tuple[int, ...]) -> None:
-        """Person ``a`` has seen vacancy v with the chain so far and recommends contacts."""
+    def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
+        """Person ``a`` will see vacancy v (at company c) after one hop.
+
+        Which fitting contacts ``a`` will recommend is drawn now: the draws are independent
+        of everything that can change during the hop, so drawing them early changes no
+        distribution, and a person who would recommend nobody costs no event.
+        """
+        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
+        if p <= 0.0:
+            return
+        sim, rand = self.sim, self.rand
+        skill, skill_of = sim.vac_skill[v], sim.skill_of
+        chosen = [k for k in sim.net.neighbours[a] if skill_of[k] == skill and rand.random() < p]
+        if chosen:
+            self._after_hop(lambda _ev: self._activate(v, a, chain, chosen))
+
+    def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
+        """Person ``a`` has seen vacancy v and recommends the ``chosen`` contacts who are
+        still eligible (not yet recommended, not at the company, in the market)."""
         sim = self.sim
         sim.n_events += 1
         if sim.vac_status[v] != 0:  # no longer open
             return
         c = sim.vac_company[v]
-        skill = sim.vac_skill[v]
-        rec = self.recommended[v]
         strategy = _BY_CODE[self.strategy[a]] if self.member[a] else _BY_CODE[HONEST]
         chain = chain + strategy.identities(self, a)
         if len(chain) > self.cfg.max_chain:
             return
-        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
-        if p <= 0.0:
-            return
-        skill_of, employer, state = sim.skill_of, sim.employer, sim.state
-        rand = self.rand
-        for k in sim.net.neighbours[a]:
-            if skill_of[k] != skill or k in rec or employer[k] == c or state[k] == 2:
+        rec = self.recommended[v]
+        employer, state = sim.employer, sim.state
+        for k in chosen:
+            if k in rec or employer[k] == c or state[k] == 2:
                 continue
-            if rand.random() < p:
-                rec.add(k)
-                self.month["recommendations"] += 1
-                self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
+            rec.add(k)
+            self.month["recommendations"] += 1
+            self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
 
     def _recommended(self, v: int, k: int, chain: tuple[int, ...]) -> None:
         sim = self.sim
@@ -340,7 +348,7 @@ class ReferralPlatform:
         p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
         if self.rand.random() < p_pass:
             self._join(k)
-            self._after_hop(lambda _ev: self._activate(v, k, chain))
+            self._schedule_activation(v, k, chain, c)
 
     def _join(self, k: int) -> None:
         if not self.member[k]:
