@@ -2,7 +2,7 @@
 
     python benchmarks/bench_sweep.py [--quick]
 
-1. Speed-up: a 16-run sweep (2 variants x 8 replications, 2,000 workers, 60 months) on
+1. Speed-up: a 16-run sweep (2 variants x 8 replications, 5,000 workers, 120 months) on
    2 worker processes against 1 (target >= 1.8x).
 2. Overhead: many tiny runs (150 workers, 12 months) with 1 worker; the sum of the runs'
    own wall times (simulate + write the run folder, as timed inside each run) against the
@@ -103,7 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         print("speed-up (16 runs):")
-        speedup(tmp_path, 1000 if args.quick else 2000, 36 if args.quick else 60)
+        speedup(tmp_path, 1000 if args.quick else 5000, 36 if args.quick else 120)
         print("overhead (tiny runs):")
         overhead(tmp_path, 80 if args.quick else 200)
 
