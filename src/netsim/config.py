@@ -344,10 +344,14 @@ def load_scenario(
         except ValidationError as exc:
             issues = validation_issues(exc, Scenario) + _graph_issues_anyway(data, exc, base)
             raise NetsimInputError.combine(_mark_overrides(issues, override_keys)) from None
-        try:
-            _resolve_graph(scenario, base)
-        except NetsimInputError as exc:
-            raise NetsimInputError.combine(_mark_overrides(exc.issues, override_keys)) from None
+        issues: list[Issue] = []
+        for resolve in (lambda: _resolve_graph(scenario, base), lambda: _resolve_payout(scenario)):
+            try:
+                resolve()
+            except NetsimInputError as exc:
+                issues += exc.issues
+        if issues:
+            raise NetsimInputError.combine(_mark_overrides(issues, override_keys)) from None
     except NetsimInputError as exc:
         raise exc.with_file(file) from None
     return scenario
@@ -418,6 +422,37 @@ def _resolve_graph(scenario: Scenario, base_dir: Path) -> None:
         if checked is not None:
             params = checked
     scenario.graph.params = params.model_dump(mode="json")
+
+
+def _resolve_payout(scenario: Scenario) -> None:
+    """Check the payout rule (a registered name or ``package.module:Class``) and its
+    parameters; store the validated params, so the resolved scenario records every default.
+    """
+    from netsim.payouts import PAYOUT_RULES, PayoutRule
+
+    payout = scenario.platform.payout
+    name = payout.rule
+    try:
+        cls = PAYOUT_RULES.get(name)
+    except KeyError as exc:
+        if ":" in name:
+            problem = f"cannot load payout rule plug-in {exc.args[0]}"
+        else:
+            problem = unknown_name_problem(name, PAYOUT_RULES.names(), what=f"payout rule {name!r}")
+            problem = problem.replace("(allowed: ", "(registered: ", 1)
+        raise NetsimInputError(problem, key_path="platform.payout.rule") from None
+    if not (isinstance(cls, type) and issubclass(cls, PayoutRule)):
+        raise NetsimInputError(
+            f"{name} is not a payout rule (a subclass of netsim.payouts.PayoutRule)",
+            key_path="platform.payout.rule",
+        )
+    try:
+        params = cls.Params.model_validate(payout.params)
+    except ValidationError as exc:
+        issues = validation_issues(exc, cls.Params, prefix=("platform", "payout", "params"))
+        issues = [(k, f"{p} (for payout rule {name!r})") for k, p in issues]
+        raise NetsimInputError.combine(issues) from None
+    payout.params = params.model_dump(mode="json")
 
 
 def _check_key(message: str, fields: list[str]) -> str:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from netsim.gaming import RotationPlan, best_rotation, sybil_take
-from netsim.ledger import PLATFORM, Ledger
+from netsim.ledger import ACCOUNT_KINDS, PLATFORM, REASONS, Ledger
 from netsim.payouts import PAYOUT_RULES, Clawback, Payment, PayoutRule
 from netsim.registry import Registry
 from netsim.rng import FastStream
@@ -639,6 +639,40 @@ class ReferralPlatform:
             "detections": self.totals["detections"],
             "false_positives": self.totals["false_positives"],
             "recommendations": self.totals["recommendations"],
+        }
+
+    def worker_columns(self) -> dict[str, np.ndarray]:
+        """Per-worker platform columns for the final worker table (money in currency)."""
+        n = self.sim.workers.n
+        referral = np.zeros(n)
+        kickback = np.zeros(n)
+        c = self.ledger.cols
+        worker = ACCOUNT_KINDS.index("worker")
+        for payer_kind, payer, payee_kind, payee, amount, reason in zip(
+            c["payer_kind"],
+            c["payer"],
+            c["payee_kind"],
+            c["payee"],
+            c["amount"],
+            c["reason"],
+            strict=True,
+        ):
+            name = REASONS[reason]
+            if name in ("payout", "invite_bonus") and payee_kind == worker:
+                referral[payee] += amount
+            elif name == "clawback" and payer_kind == worker:
+                referral[payer] -= amount
+            elif name == "kickback":
+                kickback[payee] += amount
+                kickback[payer] -= amount
+        names = [cls.name for _, cls in sorted(STRATEGIES, key=lambda e: e[1].code)]
+        return {
+            "platform_member": np.asarray(self.member, dtype=bool),
+            "strategy": pd.Categorical.from_codes(
+                np.asarray(self.strategy, dtype=np.int8), categories=names
+            ),
+            "income_referral": referral,
+            "income_kickback": kickback,
         }
 
     def chain_table(self) -> pd.DataFrame:

@@ -897,6 +897,7 @@ class Simulation:
                 "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
                 "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
                 "income_salary": income,
+                **(self.platform.worker_columns() if self.platform is not None else {}),
             }
         )
 
