@@ -327,7 +327,7 @@ def load_scenario(
     if isinstance(source, Scenario):
         data = source.model_dump(mode="python")
     elif isinstance(source, Mapping):
-        data = _deep_copy(source)
+        data = copy_data(source)
     elif isinstance(source, str | Path):
         file = str(source)
         data = read_yaml(source)
@@ -377,12 +377,27 @@ def _graph_issues_anyway(data: Any, exc: ValidationError, base_dir: Path) -> lis
     return []
 
 
-def _deep_copy(value: Any) -> Any:
+def copy_data(value: Any) -> Any:
+    """A copy of YAML-like data: mappings become dicts, sequences lists."""
     if isinstance(value, Mapping):
-        return {k: _deep_copy(v) for k, v in value.items()}
+        return {k: copy_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_deep_copy(v) for v in value]
+        return [copy_data(v) for v in value]
     return value
+
+
+def _lookup_plugin(registry: Any, name: str, what: str, key_path: str) -> Any:
+    """The class a scenario names in ``registry`` (registered or ``package.module:Class``),
+    or an input error at ``key_path`` with the registered names and a did-you-mean."""
+    try:
+        return registry.get(name)
+    except KeyError as exc:
+        if ":" in name:
+            problem = f"cannot load {what} plug-in {exc.args[0]}"
+        else:
+            problem = unknown_name_problem(name, registry.names(), what=f"{what} {name!r}")
+            problem = problem.replace("(allowed: ", "(registered: ", 1)
+        raise NetsimInputError(problem, key_path=key_path) from None
 
 
 def _resolve_graph(scenario: Scenario, base_dir: Path) -> None:
@@ -390,17 +405,7 @@ def _resolve_graph(scenario: Scenario, base_dir: Path) -> None:
     from netsim.graphs import GRAPH_GENERATORS
 
     name = scenario.graph.generator
-    try:
-        cls = GRAPH_GENERATORS.get(name)
-    except KeyError as exc:
-        if ":" in name:
-            problem = f"cannot load graph generator plug-in {exc.args[0]}"
-        else:
-            problem = unknown_name_problem(
-                name, GRAPH_GENERATORS.names(), what=f"graph generator {name!r}"
-            )
-            problem = problem.replace("(allowed: ", "(registered: ", 1)
-        raise NetsimInputError(problem, key_path="graph.generator") from None
+    cls = _lookup_plugin(GRAPH_GENERATORS, name, "graph generator", "graph.generator")
 
     params_model_cls = getattr(cls, "Params", None)
     if params_model_cls is None:
@@ -432,15 +437,7 @@ def _resolve_payout(scenario: Scenario) -> None:
 
     payout = scenario.platform.payout
     name = payout.rule
-    try:
-        cls = PAYOUT_RULES.get(name)
-    except KeyError as exc:
-        if ":" in name:
-            problem = f"cannot load payout rule plug-in {exc.args[0]}"
-        else:
-            problem = unknown_name_problem(name, PAYOUT_RULES.names(), what=f"payout rule {name!r}")
-            problem = problem.replace("(allowed: ", "(registered: ", 1)
-        raise NetsimInputError(problem, key_path="platform.payout.rule") from None
+    cls = _lookup_plugin(PAYOUT_RULES, name, "payout rule", "platform.payout.rule")
     if not (isinstance(cls, type) and issubclass(cls, PayoutRule)):
         raise NetsimInputError(
             f"{name} is not a payout rule (a subclass of netsim.payouts.PayoutRule)",

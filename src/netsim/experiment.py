@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from netsim.config import load_scenario, read_yaml, validation_issues
+from netsim.config import copy_data, load_scenario, read_yaml, validation_issues
 from netsim.errors import Issue, NetsimInputError, unknown_name_problem
 from netsim.scenario import Scenario
 
@@ -487,7 +487,7 @@ def _resolve(
     params: Mapping[str, Any],
     save_events: bool,
 ) -> Scenario:
-    data = _deep_copy(base_data)
+    data = copy_data(base_data)
     for key, value in [*common.items(), *params.items()]:
         _set(data, key, value)
     outputs = data.setdefault("outputs", {})
@@ -509,15 +509,7 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
                 f"cannot set {key}: {here} is a value, not a section", key_path=key
             )
         node = child
-    node[parts[-1]] = _deep_copy(value)
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_deep_copy(v) for v in value]
-    return value
+    node[parts[-1]] = copy_data(value)
 
 
 def _value_at(scenario: Scenario, key: str) -> Any:
