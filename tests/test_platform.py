@@ -26,7 +26,6 @@ from conftest import small_scenario
 from netsim.api import simulate
 from netsim.gaming import best_rotation, closed_form_recursive_total
 from netsim.payouts import PAYOUT_RULES
-from netsim.platform import SYBIL
 from netsim.simulation import Simulation
 
 TOL = 1e-6
@@ -141,7 +140,7 @@ def test_sybils_gain_under_the_recursive_rule() -> None:
         if not last["sybil"]:
             continue
         cheater = int(last["referrer"])
-        assert sim.platform.strategy[cheater] == SYBIL
+        assert sim.platform.strategy_of(cheater).name == "sybil"
         # The cheater's real identity directly precedes its two fakes at the end.
         assert list(rows["referrer"].iloc[-3:]) == [cheater] * 3
         take = led[(led["hire"] == hire) & (led["payee"] == cheater)]["amount"].sum()
@@ -177,7 +176,9 @@ def test_sybils_gain_nothing_under_the_flat_rule() -> None:
     ch = sim.platform.chain_table()
     led = sim.platform.ledger.to_frame()
     assert not ch["sybil"].any()
-    by_sybils = ch[[sim.platform.strategy[r] == SYBIL for r in ch["referrer"]]]["hire"].unique()
+    by_sybils = ch[[sim.platform.strategy_of(r).name == "sybil" for r in ch["referrer"]]][
+        "hire"
+    ].unique()
     assert len(by_sybils) >= 3
     paid = led[led["reason"] == "payout"].groupby("hire")["amount"].sum()
     assert paid.reindex(by_sybils).to_numpy() == pytest.approx(BONUS)

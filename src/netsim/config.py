@@ -345,7 +345,11 @@ def load_scenario(
             issues = validation_issues(exc, Scenario) + _graph_issues_anyway(data, exc, base)
             raise NetsimInputError.combine(_mark_overrides(issues, override_keys)) from None
         issues: list[Issue] = []
-        for resolve in (lambda: _resolve_graph(scenario, base), lambda: _resolve_payout(scenario)):
+        for resolve in (
+            lambda: _resolve_graph(scenario, base),
+            lambda: _resolve_payout(scenario),
+            lambda: _resolve_strategies(scenario),
+        ):
             try:
                 resolve()
             except NetsimInputError as exc:
@@ -384,6 +388,31 @@ def copy_data(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [copy_data(v) for v in value]
     return value
+
+
+def _resolve_strategies(scenario: Scenario) -> None:
+    """Check the custom strategies named in ``platform.gaming.custom_shares``."""
+    from netsim.platform import BUILT_IN_GAMING, STRATEGIES, Strategy
+
+    built_in = {name: key for name, key in BUILT_IN_GAMING}
+    issues: list[Issue] = []
+    for name in scenario.platform.gaming.custom_shares:
+        key = f"platform.gaming.custom_shares.{name}"
+        if name in built_in or name == "honest":
+            hint = f"use platform.gaming.{built_in[name]}" if name in built_in else "the rest"
+            issues.append((key, f"{name!r} is built in ({hint})"))
+            continue
+        try:
+            cls = _lookup_plugin(STRATEGIES, name, "referrer strategy", key)
+        except NetsimInputError as exc:
+            issues += exc.issues
+            continue
+        if not (isinstance(cls, type) and issubclass(cls, Strategy)):
+            issues.append(
+                (key, f"{name} is not a strategy (a subclass of netsim.platform.Strategy)")
+            )
+    if issues:
+        raise NetsimInputError.combine(issues)
 
 
 def _lookup_plugin(registry: Any, name: str, what: str, key_path: str) -> Any:

@@ -45,20 +45,54 @@ from netsim.rng import FastStream
 if TYPE_CHECKING:
     from netsim.simulation import Hire, Separation, Simulation
 
-HONEST, ROTATION, SYBIL, SELF_REFERRAL = 0, 1, 2, 3
-
 
 class Strategy:
-    """A member's referral strategy. Subclasses override the hooks they need."""
+    """A member's referral strategy: a plug-in with hooks the platform calls.
+
+    Subclass it, set ``name`` and ``description``, override the hooks you need, and either
+    register it in :data:`STRATEGIES` or name it as ``package.module:Class`` in
+    ``platform.gaming.custom_shares``. The defaults describe an honest member. Hooks get
+    the :class:`ReferralPlatform` (its ``rule``, ``cfg``, ``sim`` and helpers such as
+    :meth:`ReferralPlatform.fakes_of` and :meth:`ReferralPlatform.plan_rotation`).
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
-    code: ClassVar[int]
+    #: Whether hires this strategy produces count as gamed (payouts honest vs gamed).
     gaming: ClassVar[bool] = True
 
     def identities(self, platform: ReferralPlatform, member: int) -> tuple[int, ...]:
         """The chain identities this member adds when recommending (default: themself)."""
         return (member,)
+
+    def recruit(self, platform: ReferralPlatform, member: int, gen: np.random.Generator) -> int:
+        """At set-up: the worker this member will put forward on every fitting post, or -1.
+
+        Candidates wait in pools by skill while seeking and are put forward at once when a
+        vacancy of their skill is posted and the rule pays anything (default: nobody).
+        """
+        return -1
+
+    def candidacy_chain(
+        self, platform: ReferralPlatform, member: int, candidate: int
+    ) -> tuple[int, ...]:
+        """The chain with which this member puts ``candidate`` forward (default: themself)."""
+        return (member,)
+
+    def claims(
+        self, platform: ReferralPlatform, owner: int, candidate: int, chain: tuple[int, ...]
+    ) -> bool:
+        """Whether a candidacy of ``candidate`` with ``chain``, in which ``owner`` (a member
+        with this strategy) holds an identity, is this strategy's gaming (default: no)."""
+        return False
+
+    def planned_stay(self, platform: ReferralPlatform, hire: PlatformHire) -> float | None:
+        """Months the candidate of a gamed hire stays before quitting, or None (default)."""
+        return None
+
+    def kickback_share(self, platform: ReferralPlatform) -> float:
+        """Share of this member's payouts on a gamed hire passed to the candidate."""
+        return 0.0
 
 
 STRATEGIES: Registry[Strategy] = Registry("referrer strategy")
@@ -70,7 +104,6 @@ class Honest(Strategy):
 
     name = "honest"
     description = "Recommends fitting contacts in response to the expected reward."
-    code = HONEST
     gaming = False
 
 
@@ -78,16 +111,37 @@ class Honest(Strategy):
 class Rotation(Strategy):
     """A colluding referrer–candidate pair that places the candidate again and again.
 
-    The referrer watches every platform vacancy; whenever the candidate is seeking and fits,
-    the referrer recommends them at once. The candidate always applies, stays exactly as
-    long as :func:`netsim.gaming.best_rotation` says pays best under the rule (net of the
-    switching cost), then quits; the referrer passes ``kickback_share`` of every payout to
-    the candidate. When rotating does not pay, the candidate stays like anyone else.
+    The referrer pairs with one contact who is not a member. Whenever the candidate is
+    seeking and a fitting vacancy is posted, the referrer recommends them at once. The
+    candidate always applies, stays exactly as long as :func:`netsim.gaming.best_rotation`
+    says pays best under the rule (net of the switching cost), then quits; the referrer
+    passes ``kickback_share`` of every payout to the candidate. When rotating does not pay,
+    the candidate stays like anyone else.
     """
 
     name = "rotation"
     description = "Rotates a colluding contact through companies and splits the bonus."
-    code = ROTATION
+
+    def recruit(self, platform: ReferralPlatform, member: int, gen: np.random.Generator) -> int:
+        partner, is_member = platform.partner, platform.member
+        free = [
+            k for k in platform.sim.net.neighbours[member] if partner[k] < 0 and not is_member[k]
+        ]
+        if not free:
+            return -1
+        k = free[int(gen.integers(len(free)))]
+        partner[member], partner[k] = k, member
+        return k
+
+    def claims(self, platform, owner, candidate, chain) -> bool:
+        return platform.partner[candidate] == owner and chain[-1] == owner
+
+    def planned_stay(self, platform, hire) -> float | None:
+        plan = platform.plan_rotation(hire.salary)
+        return plan.stay_months if plan.rotate else None
+
+    def kickback_share(self, platform) -> float:
+        return platform.cfg.gaming.kickback_share
 
 
 @STRATEGIES.register
@@ -101,12 +155,14 @@ class Sybil(Strategy):
 
     name = "sybil"
     description = "Lengthens chains with fake identities it owns, when the rule rewards it."
-    code = SYBIL
 
     def identities(self, platform: ReferralPlatform, member: int) -> tuple[int, ...]:
         if not platform.sybils_pay():
             return (member,)
         return (member, *platform.fakes_of(member))
+
+    def claims(self, platform, owner, candidate, chain) -> bool:
+        return owner != candidate and any(i < 0 and platform.owner(i) == owner for i in chain)
 
 
 @STRATEGIES.register
@@ -115,10 +171,23 @@ class SelfReferral(Strategy):
 
     name = "self_referral"
     description = "Refers itself through a fake identity."
-    code = SELF_REFERRAL
+
+    def recruit(self, platform: ReferralPlatform, member: int, gen: np.random.Generator) -> int:
+        return member
+
+    def candidacy_chain(self, platform, member, candidate) -> tuple[int, ...]:
+        return platform.fakes_of(member)[:1]
+
+    def claims(self, platform, owner, candidate, chain) -> bool:
+        return owner == candidate and any(i < 0 and platform.owner(i) == owner for i in chain)
 
 
-_BY_CODE = {cls.code: cls() for _, cls in STRATEGIES}
+#: The built-in gaming strategies, in the order of their shares in ``platform.gaming``.
+BUILT_IN_GAMING = (
+    ("rotation", "rotation_share"),
+    ("sybil", "sybil_share"),
+    ("self_referral", "self_referral_share"),
+)
 
 
 @dataclass
@@ -173,30 +242,35 @@ class ReferralPlatform:
         member = gen.random(n) < p
         self.member = member.tolist()
         self.member_list = np.flatnonzero(member).tolist()
+        # Strategy 0 is honest; then the built-in gaming strategies and any custom ones,
+        # each taking its share of the members (one uniform draw per worker).
         g = cfg.gaming
+        chosen = [(STRATEGIES.get(name), getattr(g, key)) for name, key in BUILT_IN_GAMING]
+        chosen += [(STRATEGIES.get(name), share) for name, share in g.custom_shares.items()]
+        self.strategies: list[Strategy] = [Honest()] + [cls() for cls, _ in chosen]
         u = gen.random(n)
-        strategy = np.full(n, HONEST, dtype=np.int8)
-        cuts = np.cumsum([g.rotation_share, g.sybil_share, g.self_referral_share])
-        strategy[member & (u < cuts[0])] = ROTATION
-        strategy[member & (u >= cuts[0]) & (u < cuts[1])] = SYBIL
-        strategy[member & (u >= cuts[1]) & (u < cuts[2])] = SELF_REFERRAL
+        strategy = np.zeros(n, dtype=np.int8)
+        low = 0.0
+        for code, (_, share) in enumerate(chosen, start=1):
+            strategy[member & (u >= low) & (u < low + share)] = code
+            low += share
         self.strategy = strategy.tolist()
-        # Each rotating referrer colludes with one contact who is not a member themself.
+        self._strategy_named = {st.name: st for st in self.strategies}
+        # Gamer candidates and who puts them forward (e.g. a rotation pair's referrer, or a
+        # self-referrer themself). Seeking candidates wait in pools by skill.
         self.partner = [-1] * n
-        self.rotators: list[int] = []
-        for r in np.flatnonzero(strategy == ROTATION).tolist():
-            free = [k for k in sim.net.neighbours[r] if self.partner[k] < 0 and not member[k]]
-            if free:
-                k = free[int(gen.integers(len(free)))]
-                self.partner[r], self.partner[k] = k, r
-                self.rotators.append(r)
-        # Gamer candidates and who puts them forward: a rotation partner's referrer, or the
-        # self-referrer themself. Seeking candidates wait in pools by skill.
-        self._sponsor: dict[int, int] = {self.partner[r]: r for r in self.rotators}
-        for s in np.flatnonzero(strategy == SELF_REFERRAL).tolist():
-            self._sponsor.setdefault(s, s)
+        self._sponsor: dict[int, int] = {}
+        for code, st in enumerate(self.strategies):
+            for m in np.flatnonzero(strategy == code).tolist() if code else []:
+                candidate = st.recruit(self, m, gen)
+                if candidate >= 0:
+                    self._sponsor.setdefault(candidate, m)
         self._pool: dict[int, list[int]] = {}
         self._in_pool: set[int] = set()
+
+    def strategy_of(self, worker: int) -> Strategy:
+        """The referral strategy a worker follows (honest for non-members)."""
+        return self.strategies[self.strategy[worker]]
 
     def sybils_pay(self) -> bool:
         """Whether fake identities raise a last referrer's take under the rule."""
@@ -312,20 +386,23 @@ class ReferralPlatform:
 
     def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
         """Person ``a`` has seen vacancy v and recommends the ``chosen`` contacts who are
-        still eligible (not yet recommended, not at the company, in the market)."""
+        still eligible (not yet recommended, not in the chain, not at the company, in the
+        market)."""
         sim = self.sim
         sim.n_events += 1
         if sim.vac_status[v] != 0:  # no longer open
             return
         c = sim.vac_company[v]
-        strategy = _BY_CODE[self.strategy[a]] if self.member[a] else _BY_CODE[HONEST]
+        strategy = self.strategies[self.strategy[a]]
         chain = chain + strategy.identities(self, a)
         if len(chain) > self.cfg.max_chain:
             return
         rec = self.recommended[v]
         employer, state = sim.employer, sim.state
+        # Nobody in the chain can be its candidate (no loops back to a referrer).
+        referrers = {self.owner(i) for i in chain}
         for k in chosen:
-            if k in rec or employer[k] == c or state[k] == 2:
+            if k in rec or k in referrers or employer[k] == c or state[k] == 2:
                 continue
             rec.add(k)
             self.month["recommendations"] += 1
@@ -401,7 +478,7 @@ class ReferralPlatform:
         if sim.state[k] != 0:
             return
         sponsor = self._sponsor[k]
-        chain = self.fakes_of(k)[:1] if sponsor == k else (sponsor,)
+        chain = self.strategies[self.strategy[sponsor]].candidacy_chain(self, sponsor, k)
         hired = sim.vac_status[v] == 0 and sim._apply(k, sim.vac_company[v], v, "platform", chain)
         if not hired and sim.state[k] == 0:
             self._to_pool(k)
@@ -431,11 +508,20 @@ class ReferralPlatform:
         return not reject
 
     def _gaming_of(self, k: int, chain: tuple[int, ...]) -> str:
-        """Which strategy, if any, produced a candidacy of k with this chain."""
-        if any(i < 0 for i in chain):
-            return "self_referral" if self.owner(chain[-1]) == k else "sybil"
-        if chain and self.partner[k] >= 0 and self.partner[k] == chain[-1]:
-            return "rotation"
+        """Which strategy, if any, produced a candidacy of k with this chain.
+
+        The gamer closest to the candidate decides: identities are checked from the end of
+        the chain, and the first owner whose strategy claims the candidacy names it.
+        """
+        seen = set()
+        for ident in reversed(chain):
+            o = self.owner(ident)
+            if o in seen:
+                continue
+            seen.add(o)
+            st = self.strategies[self.strategy[o]]
+            if st.gaming and st.claims(self, o, k, chain):
+                return st.name
         return ""
 
     # ------------------------------------------------------------------ money
@@ -474,10 +560,10 @@ class ReferralPlatform:
                 self._pay(ph, payment)
             else:
                 sim._timer(payment.delay_months, lambda _ev, p=payment: self._due(ph, p))
-        if ph.gaming == "rotation":
-            plan = self._plan(hire.salary)
-            if plan.rotate:
-                sim.schedule_quit(hire.worker, hire.hire_id, hire.time_months + plan.stay_months)
+        if ph.gaming:
+            stay = self._strategy_named[ph.gaming].planned_stay(self, ph)
+            if stay is not None:
+                sim.schedule_quit(hire.worker, hire.hire_id, hire.time_months + stay)
 
     def _detect_sybils(self, ph: PlatformHire) -> None:
         p = self.cfg.defences.sybil_detection_probability
@@ -489,7 +575,8 @@ class ReferralPlatform:
                 # A detected fake identity forfeits its payments on this hire.
                 ph.owners = ph.owners[:pos] + (-1,) + ph.owners[pos + 1 :]
 
-    def _plan(self, salary: float) -> RotationPlan:
+    def plan_rotation(self, salary: float) -> RotationPlan:
+        """The best rotation plan under the rule for a hire of monthly ``salary`` (cached)."""
         plan = self._plans.get(salary)
         if plan is None:
             g = self.cfg.gaming
@@ -529,8 +616,13 @@ class ReferralPlatform:
         self.ledger.pay(t, PLATFORM, ("worker", payee), amount, "payout", ph.hire_id, gamed)
         self.month["payouts_gamed" if gamed else "payouts_honest"] += amount
         ph.paid.append(Payment(payment.delay_months, payment.position, amount, payment.if_employed))
-        if ph.gaming == "rotation" and payee != ph.worker:
-            kick = self.cfg.gaming.kickback_share * amount
+        gamer = self._strategy_named.get(ph.gaming)
+        if (
+            gamer is not None
+            and payee != ph.worker
+            and self.strategies[self.strategy[payee]] is gamer
+        ):
+            kick = gamer.kickback_share(self) * amount
             self.ledger.pay(
                 t, ("worker", payee), ("worker", ph.worker), kick, "kickback", ph.hire_id, True
             )
@@ -665,7 +757,7 @@ class ReferralPlatform:
             elif name == "kickback":
                 kickback[payee] += amount
                 kickback[payer] -= amount
-        names = [cls.name for _, cls in sorted(STRATEGIES, key=lambda e: e[1].code)]
+        names = [st.name for st in self.strategies]
         return {
             "platform_member": np.asarray(self.member, dtype=bool),
             "strategy": pd.Categorical.from_codes(

@@ -265,6 +265,12 @@ class Gaming(Section):
     self_referral_share: float = F(
         0.0, "fraction", "Members who refer themselves through a fake identity.", ge=0, le=1
     )
+    custom_shares: dict[str, float] = F(
+        {},
+        "fraction",
+        "Shares of members following your own strategies: {registered name or "
+        "package.module:Class: share}.",
+    )
     kickback_share: float = F(
         0.5,
         "fraction",
@@ -375,11 +381,14 @@ class Platform(Section):
     @model_validator(mode="after")
     def _strategy_shares(self) -> Platform:
         g = self.gaming
+        if any(not 0.0 <= v <= 1.0 for v in g.custom_shares.values()):
+            raise ValueError("every share in gaming.custom_shares must be between 0 and 1")
         total = g.rotation_share + g.sybil_share + g.self_referral_share
+        total += sum(g.custom_shares.values())
         if total > 1.0 + 1e-9:
             raise ValueError(
-                "gaming.rotation_share + sybil_share + self_referral_share must be <= 1, "
-                f"got {total:g}"
+                "gaming.rotation_share + sybil_share + self_referral_share + the "
+                f"custom_shares must be <= 1, got {total:g}"
             )
         return self
 
