@@ -215,6 +215,7 @@ class Simulation:
         self.hire_id = [-1] * n
         self.stint_hire = [-1] * n  # hire that began the current stint with the company
         self.epoch = [0] * n
+        self._far: dict[int, list[tuple[float, int, int]]] = {}  # month -> worker timers
         self.pos_in_company = [-1] * n
         self.last_employer = [-1] * n
         self.last_salary = (lm.base_salary * w.productivity).tolist()
@@ -365,11 +366,30 @@ class Simulation:
             if rate <= 0.0:
                 return
             delay = self.rand.exponential(rate)
+        if delay > 1.0:
+            # Far timers wait in the bucket of the month they fall in and enter SimPy's queue
+            # when that month starts: the queue stays small (cheaper heap operations), and
+            # a timer superseded before then never becomes an event at all.
+            fire = self.env.now + delay
+            self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
+            return
+        self._start_worker_timer(i, self.epoch[i], delay)
+
+    def _start_worker_timer(self, i: int, epoch: int, delay: float) -> None:
         # The timer carries the worker and epoch itself: no closure per event.
         ev = self.env.timeout(delay)
         ev.worker = i
-        ev.epoch = self.epoch[i]
+        ev.epoch = epoch
         ev.callbacks.append(self._worker_event)
+
+    def _release_far_timers(self, month: int) -> None:
+        """Move the far timers falling in [month, month + 1) into SimPy's queue."""
+        now, epoch = self.env.now, self.epoch
+        for fire, i, ep in self._far.pop(month, ()):
+            if epoch[i] == ep:
+                self._start_worker_timer(i, ep, fire - now)
+            else:
+                self.n_stale += 1
 
     def _in_probation(self, i: int) -> bool:
         """Whether employed worker i is still in probation now."""
@@ -770,6 +790,7 @@ class Simulation:
         while m + 1 <= horizon:
             yield self.env.timeout(1.0)
             m += 1
+            self._release_far_timers(m)
             self._record_month(m, with_network=every > 0 and m % every < 1e-9)
             self.vacancy_sampler.rebuild()
             if self._progress is not None:
