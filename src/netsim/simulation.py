@@ -164,6 +164,14 @@ class Simulation:
         self.cross_skill_fit = lm.cross_skill_fit
         self.probation = self.sc.companies.probation_months
         self.onboarding = self.sc.companies.onboarding_months
+        # Scenario constants read on every event, as plain attributes.
+        self.tip_rate = lm.word_of_mouth_rate_per_month
+        self.replacement_probability = self.sc.vacancies.replacement_probability
+        self.vacancy_mean_months = self.sc.vacancies.mean_duration_months
+        self.n_skills = self.sc.population.skills
+        self.skill_focus = self.sc.companies.skill_focus
+        self.switch_premium = lm.switch_premium
+        self.reservation_ratio = lm.reservation_wage_ratio
         self._recent_hires: deque[tuple[float, int, int]] = deque()
         self.probation_dismissal = lm.probation_dismissal_probability
 
@@ -330,9 +338,9 @@ class Simulation:
         )
 
     def _draw_vacancy_skill(self, c: int) -> int:
-        if self.rand.random() < self.sc.companies.skill_focus:
+        if self.rand.random() < self.skill_focus:
             return self.main_skill[c]
-        return self.rand.integers(self.sc.population.skills)
+        return self.rand.integers(self.n_skills)
 
     # ------------------------------------------------------------------ timers
     def _timer(self, delay: float, fn: Callable[[simpy.Event], None]) -> None:
@@ -514,11 +522,10 @@ class Simulation:
         if fit < 1.0 and self.rand.random() >= fit:
             return False
         offer = self._offer(i, c)
-        lm = self.sc.labour_market
         if self.state[i] == EMPLOYED:
-            if offer < self.salary[i] * (1.0 + lm.switch_premium):
+            if offer < self.salary[i] * (1.0 + self.switch_premium):
                 return False
-        elif offer < lm.reservation_wage_ratio * self.last_salary[i]:
+        elif offer < self.reservation_ratio * self.last_salary[i]:
             return False
         if v < 0:
             v = self._open_vacancy(c, "on_demand", skill=skill, market_only=True)
@@ -563,10 +570,7 @@ class Simulation:
         self.company_separations[c] += 1
         self.month.separations[reason] += 1
         self.log.log(t, "separation", reason, i, c, -1, hid, float("nan"), hid)
-        if (
-            not self.always_hiring
-            and self.rand.random() < self.sc.vacancies.replacement_probability
-        ):
+        if not self.always_hiring and self.rand.random() < self.replacement_probability:
             self._open_vacancy(c, "replacement")
         if self.on_separation:
             sep = Separation(hid, t, i, c, reason, t - start, self.stint_hire[i])
@@ -613,9 +617,7 @@ class Simulation:
         lst.append(v)
         self.n_open_market += 1
         self.vacancy_sampler.add(c, self.brand[c])
-        self.expiries.add(
-            self.env.now + self.rand.exponential(1.0 / self.sc.vacancies.mean_duration_months), v
-        )
+        self.expiries.add(self.env.now + self.rand.exponential(1.0 / self.vacancy_mean_months), v)
         self._schedule_tip(v)
         if self.platform is not None:
             self.platform.post(v)
@@ -693,7 +695,7 @@ class Simulation:
         self._accrue_salary(i, t)
         self.salary[i] = salary
         self.hire_id[i] = hid
-        if self.rand.random() < self.sc.vacancies.replacement_probability:
+        if self.rand.random() < self.replacement_probability:
             self._open_vacancy(c, "replacement")
 
     # ------------------------------------------------------------------ aggregate processes
@@ -709,7 +711,7 @@ class Simulation:
             self._open_vacancy(min(c, len(self._pos_cum) - 1), "growth")
 
     def _schedule_tip(self, v: int) -> None:
-        rate = self.sc.labour_market.word_of_mouth_rate_per_month
+        rate = self.tip_rate
         if rate > 0.0:
             self._timer(self.rand.exponential(rate), lambda _ev: self._tip(v))
 
