@@ -164,6 +164,7 @@ class Simulation:
         self.cross_skill_fit = lm.cross_skill_fit
         self.probation = self.sc.companies.probation_months
         self.onboarding = self.sc.companies.onboarding_months
+        self.horizon = self.sc.horizon_months
         # Scenario constants read on every event, as plain attributes.
         self.tip_rate = lm.word_of_mouth_rate_per_month
         self.replacement_probability = self.sc.vacancies.replacement_probability
@@ -379,7 +380,8 @@ class Simulation:
             # when that month starts: the queue stays small (cheaper heap operations), and
             # a timer superseded before then never becomes an event at all.
             fire = self.env.now + delay
-            self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
+            if fire <= self.horizon:  # a timer past the horizon would never fire
+                self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
             return
         self._start_worker_timer(i, self.epoch[i], delay)
 
