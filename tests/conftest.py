@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from netsim.config import load_scenario
+
+# In CI, property tests draw the same examples every run, so a red CI always means a
+# reproducible failure; locally they explore new examples each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def small_scenario(**sections):
