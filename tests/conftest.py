@@ -37,3 +37,31 @@ def small_scenario(**sections):
 def small():
     """The default small scenario."""
     return small_scenario()
+
+
+def stint_successors(events) -> dict[int, int]:
+    """Hire id -> the hire id that continues the same company stint after an internal move.
+
+    An internal move logs a ``separation`` (detail ``internal_move``) of the old hire and a
+    ``hire`` (detail ``internal``) of the new one, for the same worker at the same time.
+    """
+    seps = events[(events["kind"] == "separation") & (events["hire"] >= 0)]
+    moves = seps[seps["detail"] == "internal_move"]
+    internal = events[(events["kind"] == "hire") & (events["detail"] == "internal")]
+    new_id = {
+        (w, t): h
+        for w, t, h in zip(
+            internal["worker"], internal["time_months"], internal["hire"], strict=True
+        )
+    }
+    return {
+        old: new_id[(w, t)]
+        for old, w, t in zip(moves["hire"], moves["worker"], moves["time_months"], strict=True)
+    }
+
+
+def last_hire_of_stint(successor: dict[int, int], hire: int) -> int:
+    """The hire id under which the stint begun by ``hire`` ends (or goes on at the end)."""
+    while hire in successor:
+        hire = successor[hire]
+    return hire

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import small_scenario
+from conftest import last_hire_of_stint, small_scenario, stint_successors
 from netsim.api import simulate
 from netsim.gaming import best_rotation, closed_form_recursive_total
 from netsim.payouts import PAYOUT_RULES
@@ -493,24 +493,10 @@ def test_internal_move_keeps_platform_hire_tracked() -> None:
     sim = Simulation(sc, 15).run()
     ev = sim.events()
     seps = ev[(ev["kind"] == "separation") & (ev["hire"] >= 0)].set_index("hire")
-    internal = ev[(ev["kind"] == "hire") & (ev["detail"] == "internal")]
-    new_id = {
-        (w, t): h
-        for w, t, h in zip(
-            internal["worker"], internal["time_months"], internal["hire"], strict=True
-        )
-    }
-    moves = seps[seps["detail"] == "internal_move"]
-    # The hire id that continues a job after an internal move: same worker, same time.
-    successor = {
-        old: new_id[(w, t)]
-        for old, w, t in zip(moves.index, moves["worker"], moves["time_months"], strict=True)
-    }
+    successor = stint_successors(ev)
     left = 0
     for hid, ph in sim.platform.hires.items():
-        h = hid
-        while h in successor:
-            h = successor[h]
+        h = last_hire_of_stint(successor, hid)
         if h == hid or h not in seps.index:
             continue  # no internal move, or still with the company
         # The worker left the company the platform placed them in.

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import small_scenario
+from conftest import last_hire_of_stint, small_scenario, stint_successors
 from netsim.api import simulate
 from netsim.payouts import PAYOUT_RULES
 from netsim.simulation import EMPLOYED, Simulation
@@ -230,23 +230,10 @@ def check_hires_and_chains(
     # internal moves; follow them to the separation that ends the stint.
     all_seps = ev[(ev["kind"] == "separation") & (ev["hire"] >= 0)].set_index("hire")
     assert all_seps.index.is_unique
-    internal = ev[(ev["kind"] == "hire") & (ev["detail"] == "internal")]
-    new_id = {
-        (w, t): h
-        for w, t, h in zip(
-            internal["worker"], internal["time_months"], internal["hire"], strict=True
-        )
-    }
-    moves = all_seps[all_seps["detail"] == "internal_move"]
-    successor = {
-        old: new_id[(w, t)]
-        for old, w, t in zip(moves.index, moves["worker"], moves["time_months"], strict=True)
-    }
+    successor = stint_successors(ev)
     early = set()
     for h in hire_ids:
-        last = h
-        while last in successor:
-            last = successor[last]
+        last = last_hire_of_stint(successor, h)
         if last in all_seps.index:
             tenure = all_seps.loc[last, "time_months"] - by_hire.loc[h, "time_months"]
             if tenure < cfg.refund_months:

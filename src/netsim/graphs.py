@@ -242,15 +242,6 @@ class WattsStrogatz(GraphGenerator):
 # --- Degree-corrected group samplers --------------------------------------------------------
 
 
-def _gather_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(s, s + l)`` for each (start, length) pair, vectorised."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return offsets + np.arange(total, dtype=np.int64)
-
-
 def _draw_until(
     target: int, draw: Any, n: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -49,8 +49,6 @@ RECORDED_PACKAGES = (
     "PyYAML",
 )
 
-TABLES = ("timeseries", "events", "workers", "companies")
-
 
 @dataclass
 class RunResult:

@@ -421,10 +421,8 @@ class Simulation:
             self._reenter(i)
 
     def _schedule_probation_end(self, i: int, at: float) -> None:
-        hid = self.hire_id[i]
-        n_jobs = self.n_jobs[i]
-        ev = self.env.timeout(max(at - self.env.now, 0.0))
-        ev.callbacks.append(lambda _ev: self._probation_end(i, hid, n_jobs))
+        n_jobs = self.n_jobs[i]  # identifies the stint: it changes with every new employer
+        self._timer(max(at - self.env.now, 0.0), lambda _ev: self._probation_end(i, n_jobs))
 
     # ------------------------------------------------------------------ worker events
     def _seeking_event(self, i: int) -> None:
@@ -455,7 +453,7 @@ class Simulation:
             if self.employer[i] == c:
                 self._schedule_worker(i)
 
-    def _probation_end(self, i: int, hid: int, n_jobs: int) -> None:
+    def _probation_end(self, i: int, n_jobs: int) -> None:
         self.n_events += 1
         if self.n_jobs[i] != n_jobs or self.state[i] != EMPLOYED:
             return  # that job has already ended
