@@ -205,8 +205,8 @@ def load_scenario(
         issues: list[Issue] = []
         for resolve in (
             lambda: resolve_graph(scenario, base),
-            lambda: resolve_payout(scenario),
-            lambda: resolve_strategies(scenario),
+            lambda: resolve_payout(scenario, base),
+            lambda: resolve_strategies(scenario, base),
         ):
             try:
                 resolve()

@@ -100,7 +100,9 @@ def _problem(err: Mapping[str, Any], root: type[BaseModel]) -> str:
         return "required key is missing"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "must be an integer" + got
-    if kind in ("float_type", "float_parsing", "finite_number"):
+    if kind == "finite_number":
+        return "must be a finite number (not NaN or inf)" + got
+    if kind in ("float_type", "float_parsing"):
         return "must be a number" + got
     if kind in ("bool_type", "bool_parsing"):
         return "must be true or false" + got
