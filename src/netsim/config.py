@@ -35,12 +35,37 @@ __all__ = [
 # --------------------------------------------------------------------------- reading YAML
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that rejects a key given twice in one mapping."""
+#: Deepest nesting of mappings and lists a YAML file may have (scenarios need about 4).
+MAX_YAML_DEPTH = 50
 
 
 class _DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping gives the same key twice (YAML would silently keep the last)."""
+
+
+class _TooDeepError(yaml.composer.ComposerError):
+    """Mappings and lists nested deeper than :data:`MAX_YAML_DEPTH`."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that rejects a key given twice in one mapping and nesting deeper
+    than :data:`MAX_YAML_DEPTH` (which would otherwise exhaust Python's recursion limit)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooDeepError(
+                    None,
+                    None,
+                    f"mappings and lists nested more than {MAX_YAML_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
@@ -105,7 +130,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    if isinstance(exc, _DuplicateKeyError):
+    if isinstance(exc, _DuplicateKeyError | _TooDeepError):
         return f"{where}{problem}"
     text = f"malformed YAML at {where}{problem}"
     if context:
@@ -128,7 +153,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if any(not p for p in parts):
         raise NetsimInputError(f"empty part in key path{FROM_SET}", key_path=key)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = yaml.load(raw, Loader=_UniqueKeyLoader) if raw.strip() else None  # noqa: S506
     except yaml.YAMLError as exc:
         raise NetsimInputError(
             f"value {raw!r} is not valid YAML{FROM_SET}: {_yaml_problem(exc)}", key_path=key
