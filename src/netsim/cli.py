@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
         "repeatable"
     )
 
-    p = sub.add_parser("validate", help="check a scenario file without running it")
-    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p = sub.add_parser(
+        "validate", help="check a scenario or experiment file (every variant) without running it"
+    )
+    p.add_argument("file", metavar="FILE", help="scenario or experiment YAML file")
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=set_help
     )
@@ -121,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="results folder (default: results/<experiment name>/)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the runs the sweep would do (and which are done) without running anything",
+    )
     p.set_defaults(handler=_cmd_sweep)
 
     p = sub.add_parser(
@@ -177,12 +184,53 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from netsim.config import load_scenario
+    from netsim.config import load_scenario, read_yaml
+    from netsim.experiment import is_experiment
 
+    if is_experiment(read_yaml(args.file, what="scenario or experiment")):
+        return _validate_experiment(args)
     scenario = load_scenario(args.file, args.overrides)
     print(
         f"{args.file}: ok (scenario {scenario.name}, {scenario.population.workers} workers, "
         f"{scenario.companies.count} companies, {scenario.horizon_months:g} months)"
+    )
+    return EXIT_OK
+
+
+def _validate_experiment(args: argparse.Namespace) -> int:
+    """``netsim validate`` of an experiment file: the file and every variant's scenario."""
+    from netsim.experiment import load_design
+
+    if args.overrides:
+        raise NetsimInputError(
+            "--set works with scenario files; put overrides for every run of an experiment "
+            "under 'overrides:' in the experiment file",
+            file=args.file,
+        )
+    design = load_design(args.file)
+    distinct = len({r.run_id for r in design.runs})
+    print(
+        f"{args.file}: ok (experiment {design.name}, {len(design.variants)} variants x "
+        f"{design.experiment.replications} replications = {len(design.runs)} runs"
+        + (f", {distinct} distinct" if distinct != len(design.runs) else "")
+        + f"; base {design.base_path.name})"
+    )
+    return EXIT_OK
+
+
+def _print_plan(design, out: Path) -> int:
+    """``netsim sweep --dry-run``: one line per run, then the totals; writes nothing."""
+    from netsim.experiment import plan
+
+    rows = plan(design, out)
+    print(f"{'run id':<12}  {'action':<9}  {'rep':>3}  {'seed':>10}  variant")
+    for row in rows:
+        s = row.spec
+        print(f"{s.run_id:<12}  {row.action:<9}  {s.replication:>3}  {s.seed:>10}  {s.label}")
+    counts = {a: sum(r.action == a for r in rows) for a in ("run", "done", "duplicate")}
+    print(
+        f"sweep {design.name}: {len(rows)} runs: {counts['run']} to run, {counts['done']} "
+        f"already done in {out}, {counts['duplicate']} duplicates of another run (run once)"
     )
     return EXIT_OK
 
@@ -245,6 +293,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from netsim.experiment import load_design
 
     design = load_design(args.file)  # bad input stops here: nothing written
+    if args.dry_run:
+        return _print_plan(design, args.out or Path("results") / design.name)
     executor = args.executor or ("dask" if args.scheduler else "local")
 
     from netsim.sweep import sweep

@@ -413,3 +413,39 @@ def _check_metrics(metrics: list[str] | None) -> list[str]:
             "give at least one metric (or leave metrics out)", key_path="metrics"
         )
     return list(dict.fromkeys(metrics))
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def is_experiment(data: Mapping[str, Any]) -> bool:
+    """Whether the top level of a YAML file is an experiment (it names a ``base`` scenario)
+    rather than a scenario."""
+    return "base" in data
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One line of a sweep's plan: a run and what the sweep would do with it."""
+
+    spec: RunSpec
+    #: ``"run"``, ``"done"`` (finished in the results folder, resumed) or ``"duplicate"``
+    #: (same scenario and seed as an earlier run: run once, shared).
+    action: str
+
+
+def plan(design: ExperimentDesign, root: str | Path) -> list[PlannedRun]:
+    """What ``netsim sweep`` would do for each run of ``design`` with results folder
+    ``root``, without running or writing anything (``netsim sweep --dry-run``)."""
+    seen: set[str] = set()
+    out: list[PlannedRun] = []
+    for spec in design.runs:
+        if spec.run_id in seen:
+            action = "duplicate"
+        elif (Path(root) / "runs" / spec.run_id / "summary.json").is_file():
+            action = "done"
+        else:
+            action = "run"
+        seen.add(spec.run_id)
+        out.append(PlannedRun(spec, action))
+    return out
