@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="results folder (default: results/<scenario name>/seed-<seed>/)",
+        help="results folder: new, empty, or a run folder of the same scenario, which is "
+        "replaced (default: results/<scenario name>/seed-<seed>/, or "
+        "results/<scenario name>-<hash>/seed-<seed>/ with --set)",
     )
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=set_help
@@ -244,9 +246,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from netsim.console import print_summary
 
     seed = scenario.seed if args.seed is None else args.seed
-    out = args.out if args.out is not None else api.default_run_dir(scenario, seed)
+    out = args.out
+    if out is None:
+        # A run with overrides gets its own folder, so it never replaces the plain run.
+        plain = load_scenario(args.file) if args.overrides else None
+        out = api.default_run_dir(scenario, seed, plain=plain)
     # The overrides are already applied (and graph paths resolved next to the scenario
-    # file), so the resolved scenario is passed on as it is.
+    # file), so the resolved scenario is passed on as it is. api.run checks ``out`` before
+    # running: a folder netsim did not write is refused (exit 2) and left untouched.
     result = api.run(scenario, seed=seed, out=out, progress=not args.quiet)
     print_summary(result)
     if args.plot:
