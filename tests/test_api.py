@@ -116,7 +116,9 @@ def test_scenario_yaml_reruns_to_same_summary(written, tmp_path):
 def test_rewrite_replaces_atomically(tmp_path):
     out = tmp_path / "run"
     run(tiny_dict(), seed=1, out=out)
-    (out / "stray.txt").write_text("left over from an older run")
+    # netsim's own later addition; a user's file would make the re-run refuse (see
+    # test_output_safety.py)
+    (out / "report.html").write_text("left over from an older run")
     second = run(tiny_dict(), seed=2, out=out)
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     assert json.loads((out / "manifest.json").read_text())["seed"] == 2
