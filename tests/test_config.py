@@ -347,7 +347,7 @@ def test_graph_problems_reported_with_other_problems(tmp_path):
         ('population: {workers: "200"}', "population.workers", "must be an integer, got '200'"),
         ("population: {workers: 200.5}", "population.workers", "must be an integer"),
         ("platform: {enabled: 'yes'}", "platform.enabled", "must be true or false"),
-        ('name: 7', "name", "must be a string"),
+        ("name: 7", "name", "must be a string"),
     ],
 )
 def test_strict_types_reject_booleans_and_quoted_numbers(tmp_path, text, key_path, expected):
@@ -456,7 +456,7 @@ def test_plugin_module_that_fails_on_import_is_an_input_error(tmp_path):
     assert "RuntimeError: boom" in message
 
 
-PLUGIN = '''
+PLUGIN = """
 import networkx as nx
 from netsim.graphs import GeneratorParams, GraphGenerator
 
@@ -472,7 +472,7 @@ class Ring(GraphGenerator):
 
     def build(self, people, params, rng):
         return nx.cycle_graph(people.n)
-'''
+"""
 
 
 def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monkeypatch):

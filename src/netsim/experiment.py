@@ -271,9 +271,7 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
     for index, (label, params) in enumerate(design_points):
         at = origin(exp.variants, index)
         if label in labels:
-            issues.append(
-                (at, f"duplicate variant label {label!r} (also variant {labels[label]})")
-            )
+            issues.append((at, f"duplicate variant label {label!r} (also variant {labels[label]})"))
         labels[label] = index
         try:
             sc = _resolve(base_data, base_path, common, params, exp.save_events)
