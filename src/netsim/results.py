@@ -264,7 +264,7 @@ def check_experiment_dir(out_dir: str | Path, experiment_name: str) -> Path:
     if problem is None and path.is_dir() and any(path.iterdir()):
         manifest = _read_manifest(path)
         if manifest is None:
-            problem = _not_ours(path, "no experiment manifest.json")
+            problem = _not_ours(path, "experiment folder")
         elif "experiment" not in manifest:
             problem = "is not an experiment folder (its manifest.json is a run's or another file)"
         elif manifest["experiment"] != experiment_name:
@@ -332,7 +332,7 @@ def _run_dir_problem(path: Path, scenario_name: str) -> str | None:
         return None
     manifest = _read_manifest(path)
     if manifest is None:
-        return _not_ours(path, "no run manifest.json")
+        return _not_ours(path, "run folder")
     if "scenario_name" not in manifest:
         return "is not a run folder (its manifest.json is an experiment's or another file)"
     if manifest["scenario_name"] != scenario_name:
@@ -352,9 +352,10 @@ def _read_manifest(path: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _not_ours(path: Path, why: str) -> str:
+def _not_ours(path: Path, what: str) -> str:
     entries = sorted(p.name for p in path.iterdir())
-    return f"is a folder netsim did not write ({why}; it holds {_some(entries)})"
+    why = "unreadable manifest.json" if "manifest.json" in entries else "no manifest.json"
+    return f"is not a netsim {what} ({why}; it holds {_some(entries)})"
 
 
 def _some(names: list[str], n: int = 3) -> str:
@@ -398,15 +399,20 @@ def remove_stale_siblings(out_dir: Path) -> list[Path]:
     place when complete; a killed run leaves it behind. Leftovers whose process is still
     running (another run writing the same folder right now) are kept.
     """
-    removed = []
+    removed: list[Path] = []
     if not out_dir.parent.is_dir():
         return removed
-    for p in out_dir.parent.iterdir():
-        m = _SIBLING.match(p.name)
+    start = f".{out_dir.name}."
+    # scandir and a prefix test first: a sweep's runs/ may hold thousands of run folders.
+    with os.scandir(out_dir.parent) as entries:
+        names = [e.name for e in entries if e.name.startswith(start)]
+    for name in names:
+        m = _SIBLING.match(name)
         if m is None or m["name"] != out_dir.name:
             continue
         if m["pid"] is not None and _alive(int(m["pid"])):
             continue
+        p = out_dir.parent / name
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
         removed.append(p)
     return removed
@@ -416,7 +422,7 @@ def _alive(pid: int) -> bool:
     """Is process ``pid`` running (on this machine)? Our own pid counts as alive."""
     if pid <= 0:  # kill(0 or negative) would address process groups
         return False
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # on Windows, os.kill(pid, 0) terminates it
         return True
     try:
         os.kill(pid, 0)
