@@ -7,10 +7,10 @@ Nothing outlives the sweep: when the main process dies, even by SIGKILL, its wor
 within a fraction of a second and write nothing more. Each worker process holds a *lifeline*
 to the main process (:func:`hold_lifeline`): a thread blocked on a Linux pidfd of the main
 process (polling elsewhere) that ends the worker the moment the main process is gone, plus
-``PR_SET_PDEATHSIG`` so a pool worker also dies with its forkserver. The forkserver itself
-exits when the main process's end of its "alive" pipe closes, and the resource tracker when
-the last holder of its pipe is gone. A worker checks the lifeline once more just before it
-writes a run folder.
+``PR_SET_PDEATHSIG`` so a pool worker also dies with its forkserver. The forkserver and the
+resource tracker exit by themselves once the last holder of their pipes (the main process
+and the workers) is gone. A worker checks the lifeline once more just before it writes a
+run folder. Measured on Linux: the whole session is gone about 0.5 s after a SIGKILL.
 """
 
 from __future__ import annotations
@@ -265,12 +265,10 @@ def _run_dask(todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on
 
 
 def _tie_local_cluster(client) -> None:
-    """Give every nanny and worker process of a local cluster a lifeline to this process.
+    """Give every worker process of a local cluster a lifeline to this process.
 
-    Without it a SIGKILLed sweep leaves the cluster's processes running (Dask's own
-    parent-death handling is not guaranteed). Threads of a nanny may spawn its worker,
-    so the parent-death signal stays off here and the pidfd watch does the work.
+    Dask already ends a local cluster's worker processes when their parent goes (each holds
+    a pipe from it); the lifeline adds the check that no run folder is written after the
+    sweep died. The nannies run inside this process, so they end with it.
     """
-    pid = os.getpid()
-    client.run(hold_lifeline, pid, die_with_parent=False, nanny=True)
-    client.run(hold_lifeline, pid, die_with_parent=False)
+    client.run(hold_lifeline, os.getpid(), die_with_parent=False)
