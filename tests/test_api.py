@@ -76,8 +76,10 @@ def test_manifest(written):
     assert manifest["scenario_name"] == "tiny"
     assert manifest["scenario"] == result.scenario.model_dump(mode="json")
     assert manifest["scenario"]["seed"] == SEED
-    assert manifest["events"] == result.summary["events"]
-    assert isinstance(manifest["events"], int) and manifest["events"] > 0
+    for key in ("engine_events", "logged_events"):
+        assert manifest[key] == result.summary[key], key
+        assert isinstance(manifest[key], int) and manifest[key] > 0, key
+    assert manifest["logged_events"] == len(result.events)
     versions = manifest["versions"]
     for pkg in ("python", "netsim", "numpy", "simpy", "networkx", "pandas", "pydantic"):
         assert versions.get(pkg) not in (None, "", "not installed"), pkg

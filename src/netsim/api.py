@@ -72,7 +72,8 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         seed=seed,
         horizon_months=resolved.horizon_months,
         n_companies=sim.companies.n,
-        events=sim.n_events,
+        engine_events=sim.n_events,
+        logged_events=len(events),
     )
     companies = sim.company_table()
     extra = {}
@@ -88,7 +89,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         workers=workers,
         companies=companies,
         summary=summary,
-        manifest=build_manifest(resolved, seed, wall, sim.n_events),
+        manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
         **extra,
     )
 

@@ -322,6 +322,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"({len(result.executed)} run now, {len(result.skipped)} resumed, "
         f"{len(result.failed)} failed) in {wall:.1f} s"
     )
+    distinct = len({spec.run_id for spec in design.runs})
+    if distinct < len(design.runs):  # e.g. Morris trajectories that share a point
+        print(
+            f"  {len(design.runs) - distinct} duplicate design points (same parameters and "
+            f"seed) are run once: {len(design.runs)} points, {distinct} distinct runs"
+        )
     print(f"results: {result.path}")
     if result.failed:
         print(f"failed runs: see {result.path / 'failures'}", file=sys.stderr)

@@ -100,8 +100,10 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def build_manifest(scenario: Scenario, seed: int, wall_time_s: float, events: int) -> dict:
-    """The provenance record of a run."""
+def build_manifest(
+    scenario: Scenario, seed: int, wall_time_s: float, engine_events: int, logged_events: int
+) -> dict:
+    """The provenance record of a run (event counts as in the summary; wall time in s)."""
     return {
         "scenario_name": scenario.name,
         "seed": seed,
@@ -111,7 +113,8 @@ def build_manifest(scenario: Scenario, seed: int, wall_time_s: float, events: in
         "command": " ".join(sys.argv),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "wall_time_s": round(wall_time_s, 3),
-        "events": events,
+        "engine_events": engine_events,
+        "logged_events": logged_events,
     }
 
 
