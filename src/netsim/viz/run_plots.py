@@ -288,9 +288,9 @@ def plot_platform_money(result: RunResult, ax: Axes | None = None) -> Figure:
     A run without the referral platform gets a note instead of curves.
     """
     fig, ax = axes_of(ax)
-    rule = result.scenario.platform.payout.rule
-    title = f"Platform money ({rule} rule), cumulative — {run_title(result)}"
-    note = NO_PLATFORM if not has_platform(result) else _blank(result.timeseries, _MONEY)
+    rule = f" ({result.scenario.platform.payout.rule} rule)" if has_platform(result) else ""
+    title = f"Platform money{rule}, cumulative — {run_title(result)}"
+    note = NO_PLATFORM if not rule else _blank(result.timeseries, _MONEY)
     if note:
         draw_note(ax, note, title)
         return fig
