@@ -272,8 +272,7 @@ def check_experiment_dir(out_dir: str | Path, experiment_name: str) -> Path:
             problem = "is not an experiment folder (its manifest.json is a run's or another file)"
         elif manifest["experiment"] != experiment_name:
             problem = (
-                f"is the folder of experiment {manifest['experiment']!r}, "
-                f"not {experiment_name!r}"
+                f"is the folder of experiment {manifest['experiment']!r}, not {experiment_name!r}"
             )
     if problem is not None:
         raise _refusal(path, problem, experiment_name)
