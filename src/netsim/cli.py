@@ -257,9 +257,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = api.run(scenario, seed=seed, out=out, progress=not args.quiet)
     print_summary(result)
     if args.plot:
-        from netsim import plots
+        from netsim import viz  # matplotlib is imported only by the figure commands
 
-        written = plots.save_figures(plots.run_figures(result), Path(out) / "plots")
+        written = viz.save_figures(viz.run_figures(result), Path(out) / "plots")
         print(f"wrote {len(written)} figure files to {Path(out) / 'plots'}")
     return EXIT_OK
 
@@ -276,9 +276,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from netsim import plots
+    from netsim import viz
 
-    written = plots.plot_dir(args.dir)
+    written = viz.plot_dir(args.dir)
     print(f"wrote {len(written)} figure files to {args.dir / 'plots'}")
     return EXIT_OK
 
@@ -288,7 +288,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from netsim.report import write_report
+    from netsim.viz import write_report
 
     print(f"wrote {write_report(args.dir)}")
     return EXIT_OK
