@@ -146,6 +146,9 @@ def test_event_log_switch_does_not_change_dynamics():
     on = simulate(load_scenario(TINY, [*over, "outputs.event_log=true"]), 5)
     off = simulate(load_scenario(TINY, [*over, "outputs.event_log=false"]), 5)
     assert len(on.events) > 0 and len(off.events) == 0
+    # Everything but the event log's own row count is the same.
+    assert on.summary.pop("logged_events", len(on.events)) == len(on.events)
+    assert off.summary.pop("logged_events", 0) == 0
     assert on.summary == off.summary
     assert on.timeseries.equals(off.timeseries)
     assert on.workers.equals(off.workers)
@@ -339,6 +342,19 @@ def test_dry_run_marks_finished_runs_done_and_duplicates(tmp_path, base):
 def test_experiment_values_are_strict_and_bounded(tmp_path, base, data, key, expected):
     msg = error_of(write_experiment(tmp_path, **data))
     assert f"exp.yaml: {key}" in msg and expected in msg
+
+
+def test_base_with_a_nul_byte_is_an_input_error(tmp_path, base):
+    # Found by the fuzzer: Path.resolve() raised ValueError (exit 1, traceback).
+    msg = error_of(write_experiment(tmp_path, base="a\x00b.yaml"))
+    assert "exp.yaml: base: not a usable file name" in msg
+
+
+@pytest.mark.parametrize("kind", ["grid", "zip"])
+def test_empty_part_in_a_grid_or_zip_key_is_named_there(tmp_path, base, kind):
+    # Found by the fuzzer: it was reported as a problem of the base scenario.
+    msg = error_of(write_experiment(tmp_path, variants={kind: {"population..workers": [1]}}))
+    assert f"exp.yaml: variants.{kind}.population..workers: empty part in key path" in msg
 
 
 # --------------------------------------------------------------------------- CI

@@ -108,7 +108,11 @@ def read_yaml(path: str | Path, what: str = "scenario") -> dict[str, Any]:
     """
     label = str(path)
     path = Path(path)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # e.g. a NUL byte in the name
+        raise NetsimInputError(f"not a usable file name: {exc}", file=label) from None
+    if not exists:
         raise NetsimInputError(f"{what} file not found", file=label)
     if path.is_dir():
         raise NetsimInputError(f"expected a {what} file, got a directory", file=label)

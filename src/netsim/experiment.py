@@ -250,8 +250,12 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
                     issues[n] = (issues[n][0], unknown_name_problem(str(err["loc"][-1]), choices))
         raise NetsimInputError.combine([_fix_alias(i) for i in issues]) from None
 
-    base_path = (where / exp.base).resolve()
-    if not base_path.is_file():
+    try:
+        base_path = (where / exp.base).resolve()
+        found = base_path.is_file()
+    except (OSError, ValueError) as exc:  # e.g. a NUL byte in the name
+        raise NetsimInputError(f"not a usable file name: {exc}", key_path="base") from None
+    if not found:
         raise NetsimInputError(
             f"base scenario file not found: {base_path}"
             + (" (relative to the experiment file)" if file else ""),

@@ -149,7 +149,7 @@ def points(variants: Variants | None):
     if variants is None:
         return [("base", {})], None, None
     if variants.grid is not None:
-        keys = list(variants.grid)
+        keys = list(overrides_map(variants.grid, "variants.grid"))
         combos = itertools.product(*(variants.grid[k] for k in keys))
         return (
             [
@@ -160,7 +160,7 @@ def points(variants: Variants | None):
             None,
         )
     if variants.zip is not None:
-        keys = list(variants.zip)
+        keys = list(overrides_map(variants.zip, "variants.zip"))
         rows = zip(*(variants.zip[k] for k in keys), strict=True)
         return (
             [
