@@ -37,15 +37,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-import networkx as nx
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from netsim.gctools import gc_paused
 from netsim.registry import Registry
 from netsim.scenario import F
+
+if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
+    import networkx as nx
 
 GRAPH_GENERATORS: Registry[GraphGenerator] = Registry("graph generator")
 
@@ -132,6 +134,8 @@ class GraphGenerator:
 
 def check_graph(G: nx.Graph, n: int, source: str = "graph generator") -> None:
     """Raise ``ValueError`` unless ``G`` is undirected and simple with nodes exactly ``0..n-1``."""
+    import networkx as nx
+
     if G.is_directed() or G.is_multigraph():
         raise ValueError(f"{source} returned a directed graph or multigraph")
     if G.number_of_nodes() != n or set(G.nodes) != set(range(n)):
@@ -166,6 +170,8 @@ def _seed(rng: np.random.Generator) -> int:
 
 
 def _empty_graph(n: int) -> nx.Graph:
+    import networkx as nx
+
     G = nx.Graph()
     G.add_nodes_from(range(n))
     return G
@@ -201,6 +207,8 @@ class BarabasiAlbert(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph; ``m`` must be below ``people.n``."""
+        import networkx as nx
+
         with gc_paused():
             return nx.barabasi_albert_graph(people.n, params.m, seed=_seed(rng))
 
@@ -235,6 +243,8 @@ class WattsStrogatz(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph."""
+        import networkx as nx
+
         with gc_paused():
             return nx.watts_strogatz_graph(people.n, params.k, params.p, seed=_seed(rng))
 
@@ -358,6 +368,8 @@ def grouped_chung_lu(
 
 def _graph_from_arrays(n: int, u: np.ndarray, v: np.ndarray, region: np.ndarray | None = None):
     """``nx.Graph`` on ``0..n-1`` with edges ``(u[i], v[i])`` and optional node ``region``."""
+    import networkx as nx
+
     G = nx.Graph()
     with gc_paused():
         if region is None:
@@ -587,6 +599,8 @@ def read_graphml_file(path: Path | str) -> nx.Graph:
     the ``<node>`` elements). Directions, parallel edges, self-loops and all attributes are
     dropped. Raises ``ValueError`` naming the file when it is missing, unreadable or malformed.
     """
+    import networkx as nx
+
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"graph file {path} not found")

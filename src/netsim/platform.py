@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-import pandas as pd
 
 from netsim.gaming import RotationPlan, best_rotation, sybil_take
 from netsim.ledger import ACCOUNT_KINDS, PLATFORM, REASONS, Ledger
@@ -43,6 +42,8 @@ from netsim.registry import Registry
 from netsim.rng import FastStream
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from netsim.simulation import Hire, Separation, Simulation
 
 
@@ -735,6 +736,8 @@ class ReferralPlatform:
 
     def worker_columns(self) -> dict[str, np.ndarray]:
         """Per-worker platform columns for the final worker table (money in currency)."""
+        import pandas as pd  # here, not at the top: validating a scenario needs no pandas
+
         n = self.sim.workers.n
         referral = np.zeros(n)
         kickback = np.zeros(n)
@@ -769,6 +772,8 @@ class ReferralPlatform:
 
     def chain_table(self) -> pd.DataFrame:
         """One row per chain position of every platform hire."""
+        import pandas as pd
+
         rows = [
             (
                 ph.hire_id,
