@@ -122,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="results folder (default: results/<experiment name>/)",
+        help="results folder: new, empty, or this experiment's own folder, which is resumed "
+        "(default: results/<experiment name>/)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument(
