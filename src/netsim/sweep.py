@@ -18,6 +18,9 @@ rebuilt from the finished run folders::
 
 Each run is a pure function of its resolved scenario and seed, both fixed in the parent, so
 the tables are identical bit for bit whatever the executor and the number of workers.
+Design points that coincide (same parameters and seed) share one run folder: each distinct
+run is executed once. The executors (and how their processes end when this one is killed)
+are in :mod:`netsim.executors`; the tables in :mod:`netsim.tables`.
 
 Note: ``netsim.sweep`` is the function; this module is ``sys.modules["netsim.sweep"]``.
 """
