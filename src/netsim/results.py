@@ -311,8 +311,8 @@ def _common_problem(path: Path) -> str | None:
     if path.exists() and not path.is_dir():
         return "is a file, not a folder"
     full = path.resolve()
-    cwd = Path.cwd().resolve()
-    if full == cwd or full in cwd.parents:
+    cwd = _cwd()
+    if cwd is not None and (full == cwd or full in cwd.parents):
         return "is the current folder or contains it"
     package = Path(__file__).resolve().parent
     if full == package or full in package.parents:
@@ -325,6 +325,14 @@ def _common_problem(path: Path) -> str | None:
         if not os.access(folder, os.W_OK | os.X_OK):
             return f"cannot be written: no permission in {folder}"
     return None
+
+
+def _cwd() -> Path | None:
+    """The current folder, or None if it was deleted (a long-lived worker's may be)."""
+    try:
+        return Path.cwd().resolve()
+    except FileNotFoundError:
+        return None
 
 
 def _run_dir_problem(path: Path, scenario_name: str) -> str | None:
@@ -380,8 +388,8 @@ def _fresh(path: Path, label: str) -> Path:
     Inside a folder of the user's (nothing there is touched), beside a folder of netsim's
     (so that folder stays replaceable), under ``results/`` instead of the current folder.
     """
-    cwd = Path.cwd().resolve()
-    if path.resolve() == cwd or path.resolve() in cwd.parents:
+    cwd = _cwd()
+    if cwd is not None and (path.resolve() == cwd or path.resolve() in cwd.parents):
         base = Path("results") / label
     elif path.is_dir() and not path.is_symlink() and _read_manifest(path) is None:
         base = path / label
