@@ -11,6 +11,9 @@ process (polling elsewhere) that ends the worker the moment the main process is 
 resource tracker exit by themselves once the last holder of their pipes (the main process
 and the workers) is gone. A worker checks the lifeline once more just before it writes a
 run folder. Measured on Linux: the whole session is gone about 0.5 s after a SIGKILL.
+Dask's local cluster ends its worker processes by itself (measured: 0.1 s); they get the
+lifeline too, for the check before writing. A remote cluster (``scheduler``) is not ours to
+stop: its running tasks may finish, but they write nothing (their results travel back).
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ def hold_lifeline(main_pid: int, *, die_with_parent: bool = True) -> None:
     leave it off where the parent may be a short-lived thread of a long-lived process.
     """
     global _main_pid, _main_fd
-    if os.getpid() == main_pid:
-        return  # the main process itself (serial runs): nothing to watch
+    if os.getpid() == main_pid or os.name == "nt":
+        # The main process itself (serial runs) has nothing to watch. On Windows there is no
+        # safe probe (os.kill would terminate the process), and no forkserver either.
+        return
     if die_with_parent:
         _set_parent_death_signal()
     _main_pid = main_pid
@@ -82,6 +87,7 @@ def _watch() -> None:
 
 
 def _die() -> None:
+    """End this process at once: no cleanup handlers, no further writes."""
     os.kill(os.getpid(), signal.SIGKILL)
 
 
