@@ -24,7 +24,7 @@ from netsim import api
 from netsim.cli import main
 from netsim.config import load_scenario
 from netsim.errors import NetsimInputError
-from netsim.results import check_run_dir, write_run
+from netsim.results import RUN_EXTRAS, RUN_FILES, check_run_dir, write_run
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,6 +158,17 @@ def test_rerun_replaces_its_own_run_folder(scenario_file, work):
     assert (out / "summary.json").read_bytes() == first
     assert not (out / "plots").exists() and not (out / "report.html").exists()
     assert sorted(p.name for p in work.iterdir()) == ["run"]
+
+
+def test_everything_netsim_writes_into_a_run_folder_keeps_it_replaceable(scenario_file, work):
+    """A platform run with figures and a report: every name is on the allow-list."""
+    platform = ["--set", "platform.enabled=true", "--set", "platform.gaming.rotation_share=0.2"]
+    assert run_cli(scenario_file, *platform, "--out", "run", "--plot") == 0
+    assert main(["report", "run"]) == 0
+    names = {p.name for p in (work / "run").iterdir()}
+    assert {"ledger.parquet", "chains.parquet", "plots", "report.html"} <= names
+    assert names <= RUN_FILES | RUN_EXTRAS
+    assert run_cli(scenario_file, *platform, "--out", "run") == 0
 
 
 def test_empty_folder_is_used(scenario_file, work):
