@@ -268,6 +268,33 @@ def test_leftovers_of_killed_runs_are_removed_but_not_a_live_runs(scenario_file,
         live.wait()
 
 
+KILLED_WHILE_WRITING = """
+import os, signal, sys
+import netsim.results as results
+from netsim.api import run
+
+def killed(src, dst):  # SIGKILL after the folder is written, before it is renamed into place
+    os.kill(os.getpid(), signal.SIGKILL)
+
+results._replace_dir = killed
+run(sys.argv[1], out=sys.argv[2])
+"""
+
+
+def test_folder_of_a_run_killed_while_writing_is_removed_by_the_next_run(scenario_file, work):
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_WRITING, str(scenario_file), "run"],
+        cwd=work,
+        check=False,
+    )
+    assert killed.returncode == -9
+    leftovers = [p for p in work.iterdir() if p.name.startswith(".run.tmp-")]
+    assert len(leftovers) == 1 and (leftovers[0] / "summary.json").is_file()
+    assert not (work / "run").exists()
+    assert run_cli(scenario_file, "--out", "run") == 0
+    assert sorted(p.name for p in work.iterdir()) == ["run"]
+
+
 # --------------------------------------------------------------------------- default folder
 
 
