@@ -481,7 +481,7 @@ def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monk
     from netsim.api import simulate
     from netsim.registry import PLUGIN_PATH_ENV
 
-    monkeypatch.delenv(PLUGIN_PATH_ENV, raising=False)
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
     folder = tmp_path / "scenarios"
     folder.mkdir()
     (folder / "ringplug_next.py").write_text(PLUGIN, encoding="utf-8")
@@ -534,3 +534,32 @@ def test_exponent_without_a_dot_is_a_number_in_files_and_overrides(tmp_path):
     path = write(tmp_path, "platform: {fee_per_hire: 1e3}")
     sc = load_scenario(path, ["platform.invite_bonus=2E2"])
     assert sc.platform.fee_per_hire == 1000.0 and sc.platform.invite_bonus == 200.0
+
+
+def test_readme_plugin_example_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
+    """The README's mygraphs.py next to a scenario works without PYTHONPATH (issue 8)."""
+    import re
+    import sys
+
+    from netsim.cli import main
+    from netsim.registry import PLUGIN_PATH_ENV
+
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n# mygraphs\.py\n(.*?)```", readme, re.S).group(1)
+    yaml_block = re.search(r"```yaml\n(graph:\n  generator: mygraphs:Random.*?)```", readme, re.S)
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "mygraphs.py").write_text(code, encoding="utf-8")
+    scenario = folder / "s.yaml"
+    scenario.write_text(
+        "horizon_months: 2\npopulation: {workers: 40}\ncompanies: {count: 4}\n"
+        + yaml_block.group(1),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, "mygraphs", raising=False)
+    assert main(["validate", str(scenario)]) == 0
+    assert main(["run", str(scenario), "-q", "--out", str(tmp_path / "out")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.delitem(sys.modules, "mygraphs", raising=False)
