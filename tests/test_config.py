@@ -510,6 +510,9 @@ def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monk
 def test_plugin_in_the_working_folder_is_found(tmp_path, monkeypatch):
     import sys
 
+    from netsim.registry import PLUGIN_PATH_ENV
+
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
     (tmp_path / "ringplug_cwd.py").write_text(PLUGIN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     sc = load_scenario({"graph": {"generator": "ringplug_cwd:Ring"}})
