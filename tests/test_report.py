@@ -134,3 +134,19 @@ def test_cli_reports_an_unreadable_run_folder_as_bad_input(tmp_path, capsys):
         err = capsys.readouterr().err
         assert str(out) in err and "timeseries.parquet" in err and "Traceback" not in err
     assert not (out / "plots").exists() and not (out / "report.html").exists()
+
+
+def test_experiment_folder_without_usable_tables(tmp_path):
+    # Every run failed, and the comparison has no statistics: nothing to draw, no failure.
+    root = tmp_path / "exp"
+    root.mkdir()
+    pd.DataFrame(
+        {"run_id": ["a"], "variant": [0], "status": ["failed"], "platform.fee_per_hire": [1.0]}
+    ).to_parquet(root / "runs.parquet")
+    pd.DataFrame({"variant": [0], "metric": ["platform_margin"]}).to_parquet(
+        root / "comparison.parquet"
+    )
+    assert main(["plot", str(root)]) == 0
+    assert main(["report", str(root)]) == 0
+    text = (root / "report.html").read_text()
+    assert "No figures" in text and '<table class="comparison">' not in text

@@ -42,6 +42,7 @@ __all__ = [
     "load_experiment_tables",
     "load_run",
     "plot_dir",
+    "usable_comparison",
 ]
 
 
@@ -82,7 +83,8 @@ def _numeric_metrics(runs: pd.DataFrame, exclude: Iterable[str]) -> list[str]:
     ]
 
 
-def _tidy_or_none(comparison: pd.DataFrame | None) -> pd.DataFrame | None:
+def usable_comparison(comparison: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The comparison in long form if it has rows and mean/CI columns, else ``None``."""
     if comparison is None or not len(comparison):
         return None
     try:
@@ -108,7 +110,7 @@ def experiment_figures(
     default to those of the comparison table, else numeric columns of ``runs``.
     """
     figs: dict[str, Figure] = {}
-    tidy = _tidy_or_none(comparison)
+    tidy = usable_comparison(comparison)
     if metrics is None:
         if tidy is not None:
             metrics = list(dict.fromkeys(tidy["metric"]))

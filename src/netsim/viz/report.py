@@ -30,6 +30,7 @@ from netsim.viz.figure_sets import (
     load_experiment_tables,
     load_run,
     run_figures,
+    usable_comparison,
 )
 
 __all__ = ["figure_to_base64", "run_report_html", "experiment_report_html", "write_report"]
@@ -122,6 +123,8 @@ def _comparison_table(comparison: pd.DataFrame) -> str:
 
 
 def _figures_html(figures: Mapping[str, Figure]) -> str:
+    if not figures:
+        return "<p>No figures: the tables hold no finished runs to draw.</p>"
     parts = []
     for name, fig in figures.items():
         title = fig.axes[0].get_title() if fig.axes else name
@@ -184,8 +187,8 @@ def experiment_report_html(path: str | Path, figures: Mapping[str, Figure] | Non
         "varied parameters": ", ".join(tables.get("parameters", [])) or "–",
     }
     sections = [("Summary", _summary_table(summary))]
-    comparison = tables.get("comparison")
-    if comparison is not None and len(comparison):
+    comparison = usable_comparison(tables.get("comparison"))
+    if comparison is not None:
         sections.append(("Comparison (mean [95% CI] per variant)", _comparison_table(comparison)))
     sections.append(("Figures", _figures_html(figures)))
     sens = tables.get("sensitivity")
