@@ -112,7 +112,8 @@ def plot_labour_market(result: RunResult, ax: Axes | Any = None) -> Figure:
         for a in (top, bottom):
             if a is not None:
                 a.set_axis_off()
-        draw_note(bottom, note, title)
+        draw_note(bottom, note)
+        (top if top is not None else bottom).set_title(title)
         return fig
     workers = (ts["employed"] + ts["seeking"] + ts["out_of_market"]).clip(lower=1)
     t = ts["time_months"]
