@@ -424,6 +424,14 @@ def test_deep_yaml_nesting_is_one_clear_error(tmp_path):
     assert len(message.splitlines()) == 1
 
 
+def test_yaml_aliases_that_expand_to_billions_of_values_are_refused(tmp_path):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = write(tmp_path, "\n".join(levels) + "\n")
+    message = assert_names(load_error(path), path, None)
+    assert "more than 1,000,000 values once aliases (*name) are expanded" in message
+
+
 # --------------------------------------------------------------------------- plug-ins
 
 

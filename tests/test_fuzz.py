@@ -1,8 +1,9 @@
 """A seeded mutation fuzzer over every shipped scenario and experiment file.
 
 Each mutant is a shipped file with one to three mutations (a misspelt, moved or deleted key, a
-wrong type, NaN, inf, a huge, negative or zero number, deep nesting, a list where a mapping
-belongs) or a whole-document mutation (empty document, only a comment, a duplicated key).
+wrong type, NaN, inf, a huge, negative or zero number, deep nesting or aliases of aliases, a
+list where a mapping belongs) or a whole-document mutation (empty document, only a comment,
+a duplicated key).
 For every mutant ``netsim validate`` (in-process, :func:`netsim.cli.main`) must exit 0 or 2,
 print no traceback, name the file on every line of its message, and write nothing; a seeded
 subset of scenario mutants that validate is also run with tiny sizes forced (``--set``), and
@@ -186,14 +187,22 @@ def make_mutant(index: int) -> tuple[Path, str, str]:
         what.append(did)
     out = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     if DEEP in out:
-        depth = int(_pick(rng, [10, 60, 5000]))
-        nest = (
-            "[" * depth + "1" + "]" * depth
-            if rng.random() < 0.5
-            else "{a: " * depth + "1" + "}" * depth
-        )
-        out = out.replace(DEEP, nest)
+        out = out.replace(DEEP, _deep_value(rng), 1)
     return source, out, "; ".join(what)
+
+
+def _deep_value(rng: np.random.Generator) -> str:
+    """A flow-style YAML value nested 10, 60 or 5,000 levels deep, or aliases of aliases
+    that expand to billions of values (one line, so it can stand anywhere)."""
+    kind = int(rng.integers(3))
+    depth = int(_pick(rng, [10, 60, 5000]))
+    if kind == 0:
+        return "[" * depth + "1" + "]" * depth
+    if kind == 1:
+        return "{a: " * depth + "1" + "}" * depth
+    levels = [f"&l0 [{', '.join(['x'] * 10)}]"]
+    levels += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 10)]
+    return "[" + ", ".join(levels) + "]"
 
 
 # --------------------------------------------------------------------------- the fuzz test

@@ -38,35 +38,61 @@ __all__ = [
 
 #: Deepest nesting of mappings and lists a YAML file may have (scenarios need about 4).
 MAX_YAML_DEPTH = 50
+#: Most values a YAML file may hold once its aliases (``*name``) are expanded; a few aliases
+#: of aliases can otherwise stand for billions of values and exhaust memory.
+MAX_YAML_VALUES = 1_000_000
 
 
 class _DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping gives the same key twice (YAML would silently keep the last)."""
 
 
-class _TooDeepError(yaml.composer.ComposerError):
-    """Mappings and lists nested deeper than :data:`MAX_YAML_DEPTH`."""
+class _TooBigError(yaml.composer.ComposerError):
+    """Nested deeper than :data:`MAX_YAML_DEPTH` or larger than :data:`MAX_YAML_VALUES`."""
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that rejects a key given twice in one mapping and nesting deeper
-    than :data:`MAX_YAML_DEPTH` (which would otherwise exhaust Python's recursion limit)."""
+    """``yaml.SafeLoader`` that rejects a key given twice in one mapping, nesting deeper than
+    :data:`MAX_YAML_DEPTH` (which would otherwise exhaust Python's recursion limit) and more
+    than :data:`MAX_YAML_VALUES` values with aliases expanded."""
 
-    _depth = 0
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> values in it, aliases expanded
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
         self._depth += 1
         try:
+            mark = self.peek_event().start_mark
             if self._depth > MAX_YAML_DEPTH:
-                raise _TooDeepError(
+                raise _TooBigError(
                     None,
                     None,
                     f"mappings and lists nested more than {MAX_YAML_DEPTH} levels deep",
-                    self.peek_event().start_mark,
+                    mark,
                 )
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:  # an alias reuses the size of its anchor
+                self._sizes[id(node)] = 1 + sum(self._sizes.get(id(c), 1) for c in _children(node))
+            if self._sizes[id(node)] > MAX_YAML_VALUES:
+                raise _TooBigError(
+                    None,
+                    None,
+                    f"more than {MAX_YAML_VALUES:,} values once aliases (*name) are expanded",
+                    mark,
+                )
+            return node
         finally:
             self._depth -= 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
@@ -142,7 +168,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-    if isinstance(exc, _DuplicateKeyError | _TooDeepError):
+    if isinstance(exc, _DuplicateKeyError | _TooBigError):
         return f"{where}{problem}"
     text = f"malformed YAML at {where}{problem}"
     if context:
