@@ -457,11 +457,18 @@ def test_payout_and_strategy_plugins_are_type_checked():
     assert "not a strategy" in err.problem
 
 
-def test_plugin_module_that_fails_on_import_is_an_input_error(tmp_path):
+@pytest.mark.parametrize("on_path", [False, True])
+def test_plugin_module_that_fails_on_import_is_an_input_error(tmp_path, monkeypatch, on_path):
     (tmp_path / "brokenplug.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    (tmp_path / "needsplug.py").write_text("import no_such_dependency\n", encoding="utf-8")
+    if on_path:  # found by the first, plain import (e.g. via PYTHONPATH)
+        monkeypatch.syspath_prepend(str(tmp_path))
     path = write(tmp_path, "graph: {generator: 'brokenplug:G'}")
     message = assert_names(load_error(path), path, "graph.generator")
     assert "RuntimeError: boom" in message
+    path = write(tmp_path, "graph: {generator: 'needsplug:G'}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "No module named 'no_such_dependency'" in message
 
 
 PLUGIN = """

@@ -64,6 +64,12 @@ def plugin_path(dirs: Iterable[str]) -> Iterator[None]:
                 sys.path.remove(d)
 
 
+def _is_missing(exc: ModuleNotFoundError, module_name: str) -> bool:
+    """Whether ``exc`` says ``module_name`` (or a package on its way) is not on the path."""
+    parts = module_name.split(".")
+    return exc.name in {".".join(parts[: i + 1]) for i in range(len(parts))}
+
+
 class Registry(Generic[T]):
     """A name -> class mapping for one kind of plug-in (e.g. graph generators)."""
 
@@ -104,18 +110,18 @@ class Registry(Generic[T]):
             )
         module_name, attr = match.groups()
         try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            module = None
-        if module is None:
             try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if not _is_missing(exc, module_name):
+                    raise  # the plug-in module itself imports something missing
                 with plugin_path(plugin_dirs(search)):
                     module = importlib.import_module(module_name)
-            except Exception as exc:  # noqa: BLE001 - any import failure is the plug-in's
-                reason = f"{type(exc).__name__}: {exc}"
-                raise KeyError(
-                    f"{spec} (module {module_name!r} cannot be imported: {reason})"
-                ) from None
+        except Exception as exc:  # noqa: BLE001 - any import failure is the plug-in's
+            reason = f"{type(exc).__name__}: {exc}"
+            raise KeyError(
+                f"{spec} (module {module_name!r} cannot be imported: {reason})"
+            ) from None
         obj = module
         for part in attr.split("."):
             if not hasattr(obj, part):
