@@ -581,3 +581,13 @@ def test_readme_plugin_example_runs_from_the_command_line(tmp_path, monkeypatch,
     assert main(["run", str(scenario), "-q", "--out", str(tmp_path / "out")]) == 0
     assert "Traceback" not in capsys.readouterr().err
     monkeypatch.delitem(sys.modules, "mygraphs", raising=False)
+
+
+def test_numpy_scalars_count_as_python_numbers():
+    import numpy as np
+
+    sc = load_scenario({"population": {"workers": np.int64(500)}, "horizon_months": np.float64(6)})
+    assert sc.population.workers == 500 and type(sc.population.workers) is int
+    assert sc.horizon_months == 6.0
+    err = load_error({"population": {"workers": np.float64(500.5)}})
+    assert err.key_path == "population.workers"

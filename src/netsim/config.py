@@ -303,11 +303,15 @@ def _graph_issues_anyway(data: Any, exc: ValidationError, base_dir: Path) -> lis
 
 
 def copy_data(value: Any) -> Any:
-    """A copy of YAML-like data: mappings become dicts, sequences lists."""
+    """A copy of YAML-like data: mappings become dicts, sequences lists, and numpy scalars
+    Python ones (``np.int64(5)`` is an integer to the strict schema, ``np.float64`` a
+    number), so values computed in a notebook can be passed in."""
     if isinstance(value, Mapping):
         return {k: copy_data(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [copy_data(v) for v in value]
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()  # checked by module name: importing numpy here costs start-up
     return value
 
 
