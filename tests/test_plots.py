@@ -12,7 +12,6 @@ import dataclasses
 import inspect
 import io
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from matplotlib.figure import Figure
 import netsim
 from conftest import small_scenario
 from netsim import viz as plots
-from netsim.config import load_scenario
+from shipped_runs import ROOT, SCENARIOS, name, shipped_run
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +137,9 @@ def test_ax_argument_reuses_figure(result):
 def test_run_figures_and_save(result, tmp_path):
     figs = plots.run_figures(result)
     assert len(figs) == 8
-    written = plots.save_figures(figs, tmp_path)
-    assert len(written) == 16 and all(p.stat().st_size > 0 for p in written)
+    # PNG only: PNG and SVG together are written by `netsim plot` in test_report.
+    written = plots.save_figures(figs, tmp_path, formats=("png",))
+    assert len(written) == 8 and all(p.stat().st_size > 0 for p in written)
 
 
 # ------------------------------------------------------------------ experiments (synthetic)
@@ -242,11 +242,6 @@ def test_experiment_figures(experiment):
 
 # ------------------------------------------------ every figure x every shipped scenario
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
-    (ROOT / "scenarios" / "rules").glob("*.yaml")
-)
-SMALL = ["population.workers=300", "companies.count=15", "horizon_months=18"]
 #: Discovered from the registry, so a new figure function is tested without editing this file.
 RUN_FIGURES = sorted(n for n, (_f, info) in plots.FIGURES.items() if info.kind == "run")
 EXPERIMENT_FIGURES = sorted(
@@ -274,29 +269,11 @@ def render(fig, source: str = "disk"):
     return buf.getvalue()
 
 
-_CACHE: dict = {}
-
-
-def _runs(path: Path, overrides: tuple[str, ...], tmp_path_factory) -> dict:
-    """The run of ``path`` at small size, in memory and loaded back from its folder."""
-    key = (path, overrides)
-    if key not in _CACHE:
-        sc = load_scenario(path, [*SMALL, *overrides])
-        out = tmp_path_factory.mktemp("runs") / f"{path.stem}-{len(_CACHE)}"
-        memory = netsim.run(sc, seed=2, out=out)
-        _CACHE[key] = {"memory": memory, "disk": netsim.load(out)}
-    return _CACHE[key]
-
-
-def _name(path: Path) -> str:
-    return str(path.relative_to(ROOT / "scenarios").with_suffix(""))
-
-
 @pytest.mark.parametrize("figure", RUN_FIGURES)
 @pytest.mark.parametrize("source", ["memory", "disk"])
-@pytest.mark.parametrize("path", SCENARIOS, ids=_name)
+@pytest.mark.parametrize("path", SCENARIOS, ids=name)
 def test_figure_on_every_shipped_scenario(path, source, figure, tmp_path_factory):
-    run = _runs(path, (), tmp_path_factory)[source]
+    run = shipped_run(path, (), tmp_path_factory)[source]
     fn, _info = plots.FIGURES[figure]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. a failed network rebuild would warn
@@ -315,7 +292,7 @@ EDGE_CASES = {
 @pytest.mark.parametrize("source", ["memory", "disk"])
 @pytest.mark.parametrize("case", list(EDGE_CASES))
 def test_figure_on_runs_lacking_a_mechanism(case, source, figure, tmp_path_factory):
-    run = _runs(ROOT / "scenarios" / "baseline.yaml", EDGE_CASES[case], tmp_path_factory)
+    run = shipped_run(ROOT / "scenarios" / "baseline.yaml", EDGE_CASES[case], tmp_path_factory)
     fn, _info = plots.FIGURES[figure]
     assert render(fn(run[source]), source)
 
@@ -336,7 +313,9 @@ def _bare(run):
 
 @pytest.mark.parametrize("figure", RUN_FIGURES)
 def test_figure_on_a_bare_run(figure, tmp_path_factory):
-    run = _bare(_runs(ROOT / "scenarios" / "platform_flat.yaml", (), tmp_path_factory)["disk"])
+    run = _bare(
+        shipped_run(ROOT / "scenarios" / "platform_flat.yaml", (), tmp_path_factory)["disk"]
+    )
     fn, _info = plots.FIGURES[figure]
     fig = fn(run)
     assert render(fig)
@@ -344,19 +323,19 @@ def test_figure_on_a_bare_run(figure, tmp_path_factory):
 
 
 def test_notes_say_what_is_missing(tmp_path_factory):
-    base = _runs(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
+    base = shipped_run(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
     assert "No referral platform in this run" in texts(plots.plot_chain_lengths(base))
     ego = plots.plot_ego_network(base)
     assert "no platform hires in this run" in ego.axes[0].get_title()
     assert "rebuilt" in ego.axes[0].get_title()  # the baseline's ties are still drawn
     assert len(ego.axes[0].collections) >= 2  # ties and people
-    idle = _runs(
+    idle = shipped_run(
         ROOT / "scenarios" / "baseline.yaml",
         EDGE_CASES["platform_without_members"],
         tmp_path_factory,
     )["disk"]
     assert "No platform hires" in texts(plots.plot_chain_lengths(idle))
-    short = _runs(
+    short = shipped_run(
         ROOT / "scenarios" / "baseline.yaml", EDGE_CASES["half_a_month"], tmp_path_factory
     )
     assert "No completed month in this run's time series" in texts(
@@ -368,7 +347,7 @@ def test_notes_say_what_is_missing(tmp_path_factory):
 
 
 def test_run_figures_of_a_baseline_leave_platform_figures_out(tmp_path_factory):
-    base = _runs(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
+    base = shipped_run(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
     figs = plots.run_figures(base)
     assert list(figs)[-1] == "ego_network"
     assert "platform_money" not in figs and "chain_lengths" not in figs

@@ -8,7 +8,6 @@ baseline, which has no platform hires.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,31 +16,18 @@ import netsim
 from conftest import small_scenario
 from netsim import viz
 from netsim.cli import main
-from netsim.config import load_scenario
 from netsim.viz import write_report
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
-    (ROOT / "scenarios" / "rules").glob("*.yaml")
-)
-SMALL = ["population.workers=300", "companies.count=15", "horizon_months=18"]
+from shipped_runs import ROOT, SCENARIOS, SMALL, name, shipped_run
 
 
-def _run(tmp_path):
-    sc = small_scenario(
-        platform={"enabled": True, "member_share": 0.3, "gaming": {"rotation_share": 0.3}}
-    )
-    return netsim.run(sc, seed=3, out=tmp_path / "run")
-
-
-def test_cli_plot_report_and_run_plot(tmp_path, capsys):
-    result = _run(tmp_path)
-    assert main(["plot", str(result.path)]) == 0
-    pngs = sorted((result.path / "plots").glob("*.png"))
-    svgs = sorted((result.path / "plots").glob("*.svg"))
+def test_cli_plot_of_a_platform_run(tmp_path_factory, tmp_path, capsys):
+    # The report of this run is written in test_report_of_every_shipped_scenario.
+    result = shipped_run(ROOT / "scenarios" / "rotation_gaming.yaml", (), tmp_path_factory)
+    folder = result["disk"].path
+    assert main(["plot", str(folder)]) == 0
+    pngs = sorted((folder / "plots").glob("*.png"))
+    svgs = sorted((folder / "plots").glob("*.svg"))
     assert len(pngs) == len(svgs) == 8
-    assert main(["report", str(result.path)]) == 0
-    assert (result.path / "report.html").is_file()
     assert main(["plot", str(tmp_path / "nothing")]) == 2
     assert "not a netsim run folder" in capsys.readouterr().err
 
@@ -82,13 +68,9 @@ def test_experiment_report(tmp_path):
     assert '<table class="comparison">' in text and "clawback" in text
 
 
-def _name(path: Path) -> str:
-    return str(path.relative_to(ROOT / "scenarios").with_suffix(""))
-
-
-@pytest.mark.parametrize("path", SCENARIOS, ids=_name)
-def test_report_of_every_shipped_scenario(path, tmp_path):
-    result = netsim.run(load_scenario(path, SMALL), seed=2, out=tmp_path / "run")
+@pytest.mark.parametrize("path", SCENARIOS, ids=name)
+def test_report_of_every_shipped_scenario(path, tmp_path_factory):
+    result = shipped_run(path, (), tmp_path_factory)["memory"]
     # In memory: the page around the figures (each figure of the in-memory run is built in
     # test_plots; drawing them all again here would double the suite's slowest part).
     page = viz.run_report_html(result, figures={})
