@@ -8,10 +8,12 @@ cannot ship.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
 import io
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -385,3 +387,27 @@ def test_figures_show_inline_in_notebooks(result):
     left, right = composed.subplots(1, 2)
     plots.plot_knowledge_mixing(result, ax=left)
     assert composed._repr_png_().startswith(b"\x89PNG")
+
+
+def test_viz_imports_only_what_its_docstring_allows():
+    # viz may import itself, results (output) and errors, never the engine; the one exception
+    # is the guarded, lazy rebuild of a run's initial network.
+    allowed = ("netsim.viz", "netsim.results", "netsim.errors")
+    found = []
+    for path in sorted(Path(plots.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        owner = {}  # import node -> the function it is in (TYPE_CHECKING blocks included)
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef):
+                owner.update({id(n): fn.name for n in ast.walk(fn)})
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for mod in names:
+                if mod.startswith("netsim") and not mod.startswith(allowed):
+                    found.append((path.stem, owner.get(id(node), "<module>"), mod))
+    assert set(found) == {("network_plot", "initial_network", "netsim.simulation")}
