@@ -79,6 +79,8 @@ SPECIAL_NUMBERS: list[Any] = [
     0.0,
     1e-300,
 ]
+#: Strings that are file names, plug-in names or labels nobody meant.
+BAD_STRINGS = ["a\x00b", "", "/", "../nowhere.yaml", "x" * 300, "builtins:object", ".x:Y", "ü"]
 DEEP = "__netsim_fuzz_deep__"
 
 
@@ -124,12 +126,14 @@ def _mutate_once(data: Any, rng: np.random.Generator) -> tuple[Any, str]:
     """Apply one mutation to ``data`` (in place where possible); returns (data, what)."""
     slots = _slots(data) if isinstance(data, dict | list) else []
     kind = _pick(
-        rng, ["misspell", "move", "delete", "wrong_type", "number", "list_for_map", "deep"]
+        rng,
+        ["misspell", "move", "delete", "wrong_type", "number", "string", "list_for_map", "deep"],
     )
     if not slots:
         return data, "nothing to mutate"
-    numeric = [s for s in slots if type(_get(data, s[2])) in (int, float)]
-    parent, key, path = _pick(rng, numeric if kind == "number" and numeric else slots)
+    typed = {"number": (int, float), "string": (str,)}.get(kind, ())
+    targets = [s for s in slots if type(_get(data, s[2])) in typed]
+    parent, key, path = _pick(rng, targets or slots)
     where = ".".join(map(str, path))
     if kind == "misspell" and isinstance(parent, dict):
         new = _misspell(key, rng)
@@ -155,6 +159,9 @@ def _mutate_once(data: Any, rng: np.random.Generator) -> tuple[Any, str]:
         value = parent[key]
         parent[key] = [value] if rng.random() < 0.5 else [{k: v} for k, v in value.items()]
         return data, f"{'.'.join(map(str, path))} became a list"
+    if kind == "string":
+        parent[key] = _pick(rng, BAD_STRINGS)
+        return data, f"{where} = {parent[key]!r}"
     if kind == "deep":
         parent[key] = DEEP
         return data, f"{where} nested deeply"
