@@ -24,7 +24,7 @@ from pathlib import Path
 import simpy
 
 from netsim.config import load_scenario
-from netsim.simulation import Simulation
+from netsim.model.simulation import Simulation
 
 HERE = Path(__file__).parent
 

@@ -487,7 +487,7 @@ def network_at_end(result: RunResult) -> nx.Graph | None:
     same generator stream as the run), and the ``tie_formed`` events are added. The result is
     only returned if its edge count matches the time series' final ``edges``.
     """
-    from netsim.simulation import Simulation
+    from netsim.model.simulation import Simulation
 
     ev = result.events
     if ev.empty or not result.scenario.outputs.event_log:
