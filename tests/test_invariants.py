@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 from netsim.api import simulate
 from netsim.config import load_scenario
-from netsim.output.recorder import CHANNELS
 from netsim.model.simulation import EMPLOYED, Simulation
+from netsim.output.recorder import CHANNELS
 
 
 def rate(hi: float) -> st.SearchStrategy[float]:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netsim.world.network import ORIGINS, SocialNetwork
 from netsim.engine.rng import FastStream
+from netsim.world.network import ORIGINS, SocialNetwork
 
 
 def test_add_has_tie():

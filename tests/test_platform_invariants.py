@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from conftest import last_hire_of_stint, small_scenario, stint_successors
 from netsim.api import simulate
-from netsim.payouts import PAYOUT_RULES
 from netsim.model.simulation import EMPLOYED, Simulation
+from netsim.payouts import PAYOUT_RULES
 
 TOL = 1e-6
 RULES = sorted(name for name, _ in PAYOUT_RULES)

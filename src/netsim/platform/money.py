@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from netsim.engine.hooks import Hire, Separation
 
 
-
 @dataclass
 class PlatformHire:
     """A hire made through the platform, with its chain and what was paid (months, currency)."""
@@ -34,6 +33,7 @@ class PlatformHire:
     paid: list[Payment] = field(default_factory=list)
     active: bool = True
     end_months: float = math.inf  #: when the hire ended (inf while it lasts)
+
 
 class Money:
     """Mixin of :class:`~netsim.platform.referral_platform.ReferralPlatform`: payments."""

@@ -131,9 +131,7 @@ class Rotation(Strategy):
 
     def recruit(self, platform: ReferralPlatform, member: int, gen: np.random.Generator) -> int:
         partner, is_member = platform.partner, platform.member
-        free = [
-            k for k in platform.market.contacts(member) if partner[k] < 0 and not is_member[k]
-        ]
+        free = [k for k in platform.market.contacts(member) if partner[k] < 0 and not is_member[k]]
         if not free:
             return -1
         k = free[int(gen.integers(len(free)))]

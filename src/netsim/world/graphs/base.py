@@ -151,7 +151,6 @@ def _empty_graph(n: int) -> nx.Graph:
     return G
 
 
-
 def _graph_from_arrays(n: int, u: np.ndarray, v: np.ndarray, region: np.ndarray | None = None):
     """``nx.Graph`` on ``0..n-1`` with edges ``(u[i], v[i])`` and optional node ``region``."""
     G = nx.Graph()

@@ -200,4 +200,3 @@ class GraphML(GraphGenerator):
         if G.number_of_nodes() != people.n:
             raise _count_mismatch(path, G.number_of_nodes(), people.n)
         return G
-
