@@ -24,7 +24,7 @@ from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
-from netsim.platform import ReferralPlatform
+from netsim.platform.referral_platform import ReferralPlatform
 from netsim.scenario import Scenario
 from netsim.world.build import build_world
 from netsim.world.netstats import network_statistics

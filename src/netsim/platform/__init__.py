@@ -13,13 +13,15 @@ attaches through the engine's hooks (:mod:`netsim.engine.hooks`) and the market'
 (:class:`netsim.market.services.MarketServices`), never through the market's attributes.
 
 Importing this package registers the built-in payout rules and strategies: the rule base
-never imports the built-ins, so there is no import cycle between them.
+never imports the built-ins, so there is no import cycle between them. It stays light
+(validating a scenario needs the registries, not SimPy or pandas): the platform itself,
+:class:`ReferralPlatform` and :class:`PlatformHire`, loads on first use.
 """
 
+from typing import Any
+
 from netsim.platform import payout_rules as _payout_rules  # noqa: F401  (registers the rules)
-from netsim.platform.money import PlatformHire
 from netsim.platform.payouts import PAYOUT_RULES, PayoutRule
-from netsim.platform.referral_platform import ReferralPlatform
 from netsim.platform.strategies import (
     BUILT_IN_GAMING,
     STRATEGIES,
@@ -43,3 +45,16 @@ __all__ = [
     "Sybil",
     "SelfReferral",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the platform class and its hire record on first use (PEP 562)."""
+    if name == "ReferralPlatform":
+        from netsim.platform.referral_platform import ReferralPlatform
+
+        return ReferralPlatform
+    if name == "PlatformHire":
+        from netsim.platform.money import PlatformHire
+
+        return PlatformHire
+    raise AttributeError(f"module 'netsim.platform' has no attribute {name!r}")

@@ -11,9 +11,12 @@ the entries (fees = payouts - clawbacks + refunds + invite bonuses + margin).
 from __future__ import annotations
 
 from array import array
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads when a table is built: validating needs no pandas
+    import pandas as pd
 
 ACCOUNT_KINDS = ("platform", "company", "worker")
 #: Why money moved.
@@ -97,6 +100,8 @@ class Ledger:
 
     def to_frame(self) -> pd.DataFrame:
         """The ledger as a DataFrame (one row per payment, in booking order)."""
+        import pandas as pd
+
         c = self.cols
         return pd.DataFrame(
             {

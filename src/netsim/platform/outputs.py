@@ -5,11 +5,14 @@ and the table of referral chains (money in currency units, times in months).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from netsim.platform.ledger import ACCOUNT_KINDS, REASONS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Outputs:
@@ -87,6 +90,8 @@ class Outputs:
 
     def worker_columns(self) -> dict[str, np.ndarray]:
         """Per-worker platform columns for the final worker table (money in currency)."""
+        import pandas as pd  # here, not at the top: validating a scenario needs no pandas
+
         n = self.market.n_workers
         referral = np.zeros(n)
         kickback = np.zeros(n)
@@ -121,6 +126,8 @@ class Outputs:
 
     def chain_table(self) -> pd.DataFrame:
         """One row per chain position of every platform hire."""
+        import pandas as pd
+
         rows = [
             (
                 ph.hire_id,

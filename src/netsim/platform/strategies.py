@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-import numpy as np
-
 from netsim.registry import Registry
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from netsim.market.services import MarketServices
     from netsim.platform.gaming import RotationPlan
     from netsim.platform.money import PlatformHire

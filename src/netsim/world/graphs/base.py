@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import networkx as nx
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from netsim.engine.gctools import gc_paused
 from netsim.registry import Registry
+
+if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
+    import networkx as nx
 
 GRAPH_GENERATORS: Registry[GraphGenerator] = Registry("graph generator")
 
@@ -112,6 +114,8 @@ class GraphGenerator:
 
 def check_graph(G: nx.Graph, n: int, source: str = "graph generator") -> None:
     """Raise ``ValueError`` unless ``G`` is undirected and simple with nodes exactly ``0..n-1``."""
+    import networkx as nx
+
     if G.is_directed() or G.is_multigraph():
         raise ValueError(f"{source} returned a directed graph or multigraph")
     if G.number_of_nodes() != n or set(G.nodes) != set(range(n)):
@@ -146,6 +150,8 @@ def _seed(rng: np.random.Generator) -> int:
 
 
 def _empty_graph(n: int) -> nx.Graph:
+    import networkx as nx
+
     G = nx.Graph()
     G.add_nodes_from(range(n))
     return G
@@ -153,6 +159,8 @@ def _empty_graph(n: int) -> nx.Graph:
 
 def _graph_from_arrays(n: int, u: np.ndarray, v: np.ndarray, region: np.ndarray | None = None):
     """``nx.Graph`` on ``0..n-1`` with edges ``(u[i], v[i])`` and optional node ``region``."""
+    import networkx as nx
+
     G = nx.Graph()
     with gc_paused():
         if region is None:

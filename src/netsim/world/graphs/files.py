@@ -7,9 +7,8 @@ per worker.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import networkx as nx
 import numpy as np
 
 from netsim.scenario import F
@@ -21,6 +20,9 @@ from netsim.world.graphs.base import (
     _empty_graph,
     _graph_from_arrays,
 )
+
+if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
+    import networkx as nx
 
 # --- File-based generators ------------------------------------------------------------------
 
@@ -152,6 +154,8 @@ def read_graphml_file(path: Path | str) -> nx.Graph:
     the ``<node>`` elements). Directions, parallel edges, self-loops and all attributes are
     dropped. Raises ``ValueError`` naming the file when it is missing, unreadable or malformed.
     """
+    import networkx as nx
+
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"graph file {path} not found")

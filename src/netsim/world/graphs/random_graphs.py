@@ -8,9 +8,8 @@ Degrees are numbers of ties per worker.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from netsim.engine.gctools import gc_paused
@@ -24,6 +23,9 @@ from netsim.world.graphs.base import (
     _graph_from_arrays,
     _seed,
 )
+
+if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
+    import networkx as nx
 
 # --- NetworkX-backed generators -------------------------------------------------------------
 
@@ -55,6 +57,8 @@ class BarabasiAlbert(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph; ``m`` must be below ``people.n``."""
+        import networkx as nx
+
         with gc_paused():
             return nx.barabasi_albert_graph(people.n, params.m, seed=_seed(rng))
 
@@ -89,6 +93,8 @@ class WattsStrogatz(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph."""
+        import networkx as nx
+
         with gc_paused():
             return nx.watts_strogatz_graph(people.n, params.k, params.p, seed=_seed(rng))
 
