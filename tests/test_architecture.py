@@ -157,3 +157,22 @@ def test_every_room_says_what_it_holds_and_may_import():
     for init in sorted(PACKAGE.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         assert "What it holds" in doc and "may import" in doc, f"{init}: docstring"
+
+
+def test_the_platform_uses_the_market_only_through_its_services():
+    """The platform imports the market's facade and state codes, nothing else of it, and
+    touches no private attribute of the objects it is given."""
+    g = _graph()
+    allowed = {"netsim.market.services", "netsim.market.state"}
+    used = {b for a, b in g.edges if _room(a) == "platform" and _room(b) == "market"}
+    assert used <= allowed, sorted(used - allowed)
+    for path in sorted((PACKAGE / "platform").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+            ):
+                pytest.fail(f"{path.name}:{node.lineno} reaches into .{node.attr}")
