@@ -14,7 +14,7 @@ import pandas.testing as pdt
 import pytest
 
 from conftest import small_scenario
-from netsim.engine.hooks import Hire, MonthEnd, Separation, VacancyClosed
+from netsim.engine.hooks import Hire, MonthEnd, Separation, VacancyClosed, VacancyOpened
 from netsim.model.simulation import Simulation
 
 
@@ -24,6 +24,7 @@ class Recorder:
     def __init__(self, sim: Simulation) -> None:
         self.hires: list[Hire] = []
         self.separations: list[Separation] = []
+        self.opened: list[VacancyOpened] = []
         self.posted: list[int] = []
         self.closed: list[VacancyClosed] = []
         self.seeking: list[int] = []
@@ -31,6 +32,7 @@ class Recorder:
         h = sim.hooks
         h.hire.append(self.hires.append)
         h.separation.append(self.separations.append)
+        h.vacancy_opened.append(self.opened.append)
         h.vacancy_posted.append(self.posted.append)
         h.vacancy_closed.append(self.closed.append)
         h.seeking.append(self.seeking.append)
@@ -78,10 +80,17 @@ def test_month_end_runs_once_a_month_and_adds_columns(recorded):
 def test_vacancy_and_seeking_hooks(recorded):
     sim, rec = recorded
     ts = sim.timeseries()
+    ev = sim.events()
+    # The listener attached after time 0: it saw every vacancy opened after the first record.
+    assert len(rec.opened) == ts["vacancies_opened"].iloc[1:].sum() > 0
+    first = min(o.vacancy for o in rec.opened)
+    assert [o.vacancy for o in rec.opened] == list(range(first, first + len(rec.opened)))
+    assert {o.origin for o in rec.opened} <= {"growth", "replacement", "on_demand"}
+    assert set(rec.posted) <= {o.vacancy for o in rec.opened}
     expired = [c for c in rec.closed if c.status == "expired"]
     assert len(expired) == ts["vacancies_expired"].sum() > 0
-    # Every closed vacancy had been posted (those posted at time 0 came before the listener).
-    assert {c.vacancy for c in rec.closed} - set(rec.posted) <= set(range(min(rec.posted)))
+    filled = [c for c in rec.closed if c.status == "filled"]
+    assert len(filled) == (ev["kind"] == "hire").sum()  # every hire fills one vacancy
     flows = ts["employed_to_seeking"].sum() + ts["market_entries"].sum()
     assert len(rec.seeking) == flows > 0
 

@@ -5,7 +5,8 @@ per-worker timer epochs and far-timer month buckets (:mod:`~netsim.engine.timers
 deadline queue (:mod:`~netsim.engine.deadlines`), the weighted sampler
 (:mod:`~netsim.engine.sampling`), garbage-collector tools (:mod:`~netsim.engine.gctools`),
 the hook interface through which mechanisms attach (:mod:`~netsim.engine.hooks`: ``hire``,
-``separation``, ``vacancy_posted``, ``vacancy_closed``, ``seeking``, ``month_end``) and the run
+``separation``, ``vacancy_opened``, ``vacancy_posted``, ``vacancy_closed``, ``seeking``,
+``month_end``) and the run
 loop (:mod:`~netsim.engine.loop`). SimPy is the scheduler.
 
 What it may import: third-party libraries and the flat helper modules only. It is the lowest

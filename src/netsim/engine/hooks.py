@@ -9,8 +9,9 @@ hook                callback argument             when
 ==================  ============================  =============================================
 ``hire``            :class:`Hire`                 a worker is hired (any channel)
 ``separation``      :class:`Separation`           a worker leaves an employer (any reason)
+``vacancy_opened``  :class:`VacancyOpened`        a vacancy opens (any origin)
 ``vacancy_posted``  vacancy id (int)              a vacancy goes on the open market
-``vacancy_closed``  :class:`VacancyClosed`        an open-market vacancy is filled or expires
+``vacancy_closed``  :class:`VacancyClosed`        a vacancy is filled (any channel) or expires
 ``seeking``         worker id (int)               a worker starts seeking (job loss, re-entry)
 ``month_end``       :class:`MonthEnd`             the monthly record is being written
 ==================  ============================  =============================================
@@ -58,8 +59,19 @@ class Separation:
 
 
 @dataclass(frozen=True)
+class VacancyOpened:
+    """A vacancy opened (times in months)."""
+
+    vacancy: int
+    company: int
+    time_months: float
+    origin: str  #: 'initial', 'growth', 'replacement' or 'on_demand'
+    skill: int  #: the skill it asks for
+
+
+@dataclass(frozen=True)
 class VacancyClosed:
-    """An open-market vacancy left the market (times in months)."""
+    """A vacancy was filled or expired (times in months)."""
 
     vacancy: int
     company: int
@@ -83,11 +95,20 @@ class MonthEnd:
 class Hooks:
     """The callback lists of one run, one per hook (see the module docstring)."""
 
-    __slots__ = ("hire", "separation", "vacancy_posted", "vacancy_closed", "seeking", "month_end")
+    __slots__ = (
+        "hire",
+        "separation",
+        "vacancy_opened",
+        "vacancy_posted",
+        "vacancy_closed",
+        "seeking",
+        "month_end",
+    )
 
     def __init__(self) -> None:
         self.hire: list[Callable[[Hire], None]] = []
         self.separation: list[Callable[[Separation], None]] = []
+        self.vacancy_opened: list[Callable[[VacancyOpened], None]] = []
         self.vacancy_posted: list[Callable[[int], None]] = []
         self.vacancy_closed: list[Callable[[VacancyClosed], None]] = []
         self.seeking: list[Callable[[int], None]] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from netsim.engine.hooks import VacancyClosed
+from netsim.engine.hooks import VacancyClosed, VacancyOpened
 from netsim.market.state import V_EXPIRED, V_FILLED, V_INTERNAL, V_OPEN
 
 
@@ -44,8 +44,13 @@ class Vacancies:
             )
         else:
             self.vac_status.append(V_OPEN)
-            if not market_only:
-                self._post(v)
+        hooks = self.hooks.vacancy_opened
+        if hooks:
+            ev = VacancyOpened(v, c, self.env.now, origin, self.vac_skill[v])
+            for hook in hooks:
+                hook(ev)
+        if not internal and not market_only:
+            self._post(v)
         return v
 
     def _post(self, v: int) -> None:
@@ -64,9 +69,8 @@ class Vacancies:
 
     def _close_vacancy(self, v: int, status: int) -> None:
         """Set vacancy v's status; take it off the open market if it was there."""
-        posted = self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0
-        if posted:
-            c = self.vac_company[v]
+        c = self.vac_company[v]
+        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
             lst = self.open_market[c]
             p = self.vac_pos[v]
             last = lst.pop()
@@ -78,7 +82,7 @@ class Vacancies:
             self.vacancy_sampler.add(c, -self.brand[c])
         self.vac_status[v] = status
         hooks = self.hooks.vacancy_closed
-        if posted and hooks:
+        if hooks:
             ev = VacancyClosed(v, c, self.env.now, "filled" if status == V_FILLED else "expired")
             for hook in hooks:
                 hook(ev)
