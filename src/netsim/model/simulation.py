@@ -19,7 +19,7 @@ import pandas as pd
 import simpy
 
 from netsim.engine.hooks import Hire, MonthEnd, Separation
-from netsim.engine.loop import run_processes
+from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
@@ -54,8 +54,8 @@ class Simulation(LabourMarket):
         self._progress: Callable[[float], None] | None = None
         #: The referral platform, if the scenario enables it.
         self.platform: ReferralPlatform | None = None
-        #: Mechanisms attached to the market: each has ``start()`` and ``processes()``.
-        self.mechanisms: list = []
+        #: Mechanisms attached to the market (:class:`netsim.engine.loop.Mechanism`).
+        self.mechanisms: list[Mechanism] = []
         if sc.platform.enabled:
             # Attached before the initial vacancies are posted, so it sees them too.
             self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
