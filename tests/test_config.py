@@ -334,3 +334,250 @@ def test_graph_problems_reported_with_other_problems(tmp_path):
     err = load_error(path)
     assert [k for k, _ in err.issues] == ["companies", "graph.generator"]
     assert_names(err, path, "graph.generator")
+
+
+# --------------------------------------------------------------------------- strict types, bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "key_path", "expected"),
+    [
+        ("horizon_months: true", "horizon_months", "must be a number, got true"),
+        ("companies: {count: yes}", "companies.count", "must be an integer, got true"),
+        ('population: {workers: "200"}', "population.workers", "must be an integer, got '200'"),
+        ("population: {workers: 200.5}", "population.workers", "must be an integer"),
+        ("platform: {enabled: 'yes'}", "platform.enabled", "must be true or false"),
+        ("name: 7", "name", "must be a string"),
+    ],
+)
+def test_strict_types_reject_booleans_and_quoted_numbers(tmp_path, text, key_path, expected):
+    path = write(tmp_path, text)
+    message = assert_names(load_error(path), path, key_path)
+    assert expected in message
+
+
+def test_an_integer_is_still_a_number_and_set_values_stay_typed(tmp_path):
+    path = write(tmp_path, "horizon_months: 12\nlabour_market: {base_salary: 4000}")
+    sc = load_scenario(path, ["population.workers=500", "companies.onboarding_cost=100"])
+    assert sc.horizon_months == 12.0 and sc.labour_market.base_salary == 4000.0
+    assert sc.population.workers == 500 and isinstance(sc.population.workers, int)
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_numbers_must_be_finite(tmp_path, value):
+    path = write(tmp_path, f"platform: {{fee_per_hire: {value}}}")
+    message = assert_names(load_error(path), path, "platform.fee_per_hire")
+    assert "finite" in message
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("platform.fee_per_hire", "1e308"),
+        ("platform.invite_bonus", "1e30"),
+        ("labour_market.quit_rate_per_month", "1e9"),
+        ("population.productivity_sigma", "50"),
+        ("population.skills", "10**30"),
+        ("seed", str(2**70)),
+        ("platform.max_chain", "1000000"),
+    ],
+)
+def test_values_that_would_overflow_have_upper_bounds(key, value):
+    value = str(eval(value)) if "**" in value else value  # noqa: S307 - a test literal
+    err = load_error({}, [f"{key}={value}"])
+    assert err.key_path == key
+    assert "must be <=" in err.problem
+
+
+def test_every_numeric_scenario_key_has_an_upper_bound():
+    from pydantic import BaseModel
+
+    def numeric_fields(model, prefix=""):
+        for name, field in model.model_fields.items():
+            ann = field.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                yield from numeric_fields(ann, f"{prefix}{name}.")
+            elif ann in (int, float, float | None):
+                yield f"{prefix}{name}", field
+
+    unbounded = [
+        key
+        for key, field in numeric_fields(Scenario)
+        if not any(hasattr(c, "le") or hasattr(c, "lt") for c in field.metadata)
+    ]
+    assert unbounded == []
+
+
+def test_plugin_params_must_be_finite_and_bounded():
+    err = load_error({"graph": {"generator": "watts_strogatz", "params": {"p": float("nan")}}})
+    assert err.key_path == "graph.params.p"
+    big = {"platform": {"payout": {"rule": "flat", "params": {"amount": 1e30}}}}
+    err = load_error(big)
+    assert err.key_path.startswith("platform.payout.params")
+
+
+def test_deep_yaml_nesting_is_one_clear_error(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    message = assert_names(load_error(path), path, None)
+    assert "nested more than 50 levels" in message
+    assert len(message.splitlines()) == 1
+
+
+def test_yaml_aliases_that_expand_to_billions_of_values_are_refused(tmp_path):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    path = write(tmp_path, "\n".join(levels) + "\n")
+    message = assert_names(load_error(path), path, None)
+    assert "more than 1,000,000 values once aliases (*name) are expanded" in message
+
+
+# --------------------------------------------------------------------------- plug-ins
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("builtins:object", "not a graph generator (a subclass of netsim.graphs.GraphGenerator)"),
+        (".x:Y", "relative names like .mygraphs are not supported"),
+        ("x:", "expected module:Class"),
+        ("netsim.graphs:NoSuchClass", "has no 'NoSuchClass'"),
+    ],
+)
+def test_graph_plugin_is_imported_and_type_checked_at_load(tmp_path, spec, expected):
+    path = write(tmp_path, f"graph: {{generator: '{spec}'}}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert expected in message
+
+
+def test_payout_and_strategy_plugins_are_type_checked():
+    err = load_error({"platform": {"payout": {"rule": "builtins:object"}}})
+    assert err.key_path == "platform.payout.rule" and "not a payout rule" in err.problem
+    err = load_error({"platform": {"gaming": {"custom_shares": {"builtins:int": 0.1}}}})
+    assert "not a strategy" in err.problem
+
+
+@pytest.mark.parametrize("on_path", [False, True])
+def test_plugin_module_that_fails_on_import_is_an_input_error(tmp_path, monkeypatch, on_path):
+    (tmp_path / "brokenplug.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    (tmp_path / "needsplug.py").write_text("import no_such_dependency\n", encoding="utf-8")
+    if on_path:  # found by the first, plain import (e.g. via PYTHONPATH)
+        monkeypatch.syspath_prepend(str(tmp_path))
+    path = write(tmp_path, "graph: {generator: 'brokenplug:G'}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "RuntimeError: boom" in message
+    path = write(tmp_path, "graph: {generator: 'needsplug:G'}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "No module named 'no_such_dependency'" in message
+
+
+PLUGIN = """
+import networkx as nx
+from netsim.graphs import GeneratorParams, GraphGenerator
+
+
+class RingParams(GeneratorParams):
+    pass
+
+
+class Ring(GraphGenerator):
+    name = "ring_next_to_scenario"
+    description = "A ring."
+    Params = RingParams
+
+    def build(self, people, params, rng):
+        return nx.cycle_graph(people.n)
+"""
+
+
+def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monkeypatch):
+    import sys
+
+    from netsim.api import simulate
+    from netsim.registry import PLUGIN_PATH_ENV
+
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "ringplug_next.py").write_text(PLUGIN, encoding="utf-8")
+    path = write(
+        folder,
+        """\
+        horizon_months: 2
+        population: {workers: 30}
+        companies: {count: 3}
+        graph: {generator: 'ringplug_next:Ring'}
+        """,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    before = list(sys.path)
+    sc = load_scenario(path)
+    assert sys.path == before  # the scenario's folder was on the path only for the import
+    assert str(folder.resolve()) in __import__("os").environ[PLUGIN_PATH_ENV]
+    # The run imports it again by name (as a sweep worker would, in a fresh process).
+    monkeypatch.delitem(sys.modules, "ringplug_next")
+    assert simulate(sc, 1).summary["workers"] == 30
+    monkeypatch.delitem(sys.modules, "ringplug_next")
+
+
+def test_plugin_in_the_working_folder_is_found(tmp_path, monkeypatch):
+    import sys
+
+    from netsim.registry import PLUGIN_PATH_ENV
+
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
+    (tmp_path / "ringplug_cwd.py").write_text(PLUGIN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    sc = load_scenario({"graph": {"generator": "ringplug_cwd:Ring"}})
+    assert sc.graph.generator == "ringplug_cwd:Ring"
+    monkeypatch.delitem(sys.modules, "ringplug_cwd")
+
+
+def test_validate_rejects_bad_plugin_before_run_with_exit_2(tmp_path, capsys):
+    from netsim.cli import main
+
+    path = write(tmp_path, "graph: {generator: 'builtins:object'}")
+    out = tmp_path / "out"
+    assert main(["validate", str(path)]) == 2
+    assert main(["run", str(path), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(path) in err
+    assert not out.exists()
+
+
+def test_exponent_without_a_dot_is_a_number_in_files_and_overrides(tmp_path):
+    # PyYAML (YAML 1.1) would read 1e3 as the string '1e3', which strict types reject.
+    path = write(tmp_path, "platform: {fee_per_hire: 1e3}")
+    sc = load_scenario(path, ["platform.invite_bonus=2E2"])
+    assert sc.platform.fee_per_hire == 1000.0 and sc.platform.invite_bonus == 200.0
+
+
+def test_readme_plugin_example_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
+    """The README's mygraphs.py next to a scenario works without PYTHONPATH (issue 8)."""
+    import re
+    import sys
+
+    from netsim.cli import main
+    from netsim.registry import PLUGIN_PATH_ENV
+
+    monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n# mygraphs\.py\n(.*?)```", readme, re.S).group(1)
+    yaml_block = re.search(r"```yaml\n(graph:\n  generator: mygraphs:Random.*?)```", readme, re.S)
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "mygraphs.py").write_text(code, encoding="utf-8")
+    scenario = folder / "s.yaml"
+    scenario.write_text(
+        "horizon_months: 2\npopulation: {workers: 40}\ncompanies: {count: 4}\n"
+        + yaml_block.group(1),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, "mygraphs", raising=False)
+    assert main(["validate", str(scenario)]) == 0
+    assert main(["run", str(scenario), "-q", "--out", str(tmp_path / "out")]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.delitem(sys.modules, "mygraphs", raising=False)

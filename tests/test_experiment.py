@@ -146,6 +146,9 @@ def test_event_log_switch_does_not_change_dynamics():
     on = simulate(load_scenario(TINY, [*over, "outputs.event_log=true"]), 5)
     off = simulate(load_scenario(TINY, [*over, "outputs.event_log=false"]), 5)
     assert len(on.events) > 0 and len(off.events) == 0
+    # Everything but the event log's own row count is the same.
+    assert on.summary.pop("logged_events", len(on.events)) == len(on.events)
+    assert off.summary.pop("logged_events", 0) == 0
     assert on.summary == off.summary
     assert on.timeseries.equals(off.timeseries)
     assert on.workers.equals(off.workers)
@@ -258,6 +261,100 @@ def test_shipped_experiments_validate():
     for f in files:
         design = load_design(f)
         assert len(design.runs) <= 60
+
+
+def test_validate_accepts_experiment_files_and_checks_every_variant(tmp_path, base, capsys):
+    good = write_experiment(tmp_path, variants={"grid": {"population.workers": [100, 120]}})
+    assert main(["validate", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "ok (experiment exp, 2 variants x 1 replications = 2 runs" in out
+    assert "unknown key" not in out
+
+    bad = write_experiment(tmp_path, variants={"grid": {"population.workers": [100, "many"]}})
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: variants.grid.population.workers: must be an integer, got 'many'" in err
+    assert "Traceback" not in err
+
+
+def test_validate_experiment_refuses_set(tmp_path, base, capsys):
+    path = write_experiment(tmp_path)
+    assert main(["validate", str(path), "--set", "population.workers=5"]) == 2
+    assert "--set works with scenario files" in capsys.readouterr().err
+
+
+def test_sweep_dry_run_lists_runs_and_writes_nothing(tmp_path, base, capsys):
+    path = write_experiment(
+        tmp_path,
+        variants={"list": [{"label": "a"}, {"label": "b", "population.workers": 120}]},
+        replications=2,
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    design = load_design(path)
+    for spec in design.runs:
+        assert spec.run_id in text and str(spec.seed) in text
+    assert "4 runs: 4 to run, 0 already done" in text
+    assert not out.exists()
+
+
+def test_dry_run_marks_finished_runs_done_and_duplicates(tmp_path, base):
+    from netsim.experiment import plan
+
+    path = write_experiment(
+        tmp_path, variants={"list": [{"label": "a"}, {"label": "same as a"}]}, replications=1
+    )
+    design = load_design(path)
+    first = design.runs[0].run_id
+    (tmp_path / "out" / "runs" / first).mkdir(parents=True)
+    (tmp_path / "out" / "runs" / first / "summary.json").write_text("{}")
+    assert [r.action for r in plan(design, tmp_path / "out")] == ["done", "duplicate"]
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "expected"),
+    [
+        ({"replications": 1e30}, "replications", "must be an integer"),
+        ({"replications": 10**30}, "replications", "must be <= 10000"),
+        ({"replications": True}, "replications", "must be an integer, got true"),
+        ({"seed": 2**70}, "seed", "must be <="),
+        (
+            {"variants": {"grid": {f"k{i}": list(range(10)) for i in range(8)}}},
+            "variants",
+            "at most 100000",
+        ),
+        (
+            {
+                "variants": {
+                    "sample": {
+                        "method": "latin_hypercube",
+                        "n": 10,
+                        "parameters": {"horizon_months": {"low": 1, "high": float("inf")}},
+                    }
+                }
+            },
+            "variants.sample.parameters.horizon_months.high",
+            "must be a finite number",
+        ),
+    ],
+)
+def test_experiment_values_are_strict_and_bounded(tmp_path, base, data, key, expected):
+    msg = error_of(write_experiment(tmp_path, **data))
+    assert f"exp.yaml: {key}" in msg and expected in msg
+
+
+def test_base_with_a_nul_byte_is_an_input_error(tmp_path, base):
+    # Found by the fuzzer: Path.resolve() raised ValueError (exit 1, traceback).
+    msg = error_of(write_experiment(tmp_path, base="a\x00b.yaml"))
+    assert "exp.yaml: base: not a usable file name" in msg
+
+
+@pytest.mark.parametrize("kind", ["grid", "zip"])
+def test_empty_part_in_a_grid_or_zip_key_is_named_there(tmp_path, base, kind):
+    # Found by the fuzzer: it was reported as a problem of the base scenario.
+    msg = error_of(write_experiment(tmp_path, variants={kind: {"population..workers": [1]}}))
+    assert f"exp.yaml: variants.{kind}.population..workers: empty part in key path" in msg
 
 
 # --------------------------------------------------------------------------- CI

@@ -60,7 +60,8 @@ def test_summary_matches_golden():
 def test_golden_types():
     """Counts are stored as JSON integers (compared exactly), rates as floats."""
     golden = json.loads(GOLDEN.read_text())
-    for key in ("seed", "workers", "companies", "events", "employed_final", "hires_external"):
+    counts = ("seed", "workers", "companies", "engine_events", "logged_events", "employed_final")
+    for key in (*counts, "hires_external"):
         assert isinstance(golden[key], int), key
     assert golden["seed"] == SEED
     assert isinstance(golden["unemployment_rate_final"], float)

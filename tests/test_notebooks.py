@@ -1,4 +1,9 @@
-"""The notebooks in experiments/ execute top to bottom (small sizes, outputs not kept)."""
+"""The notebooks in experiments/ execute top to bottom and show their figures inline.
+
+Executed at small sizes with ``MPLBACKEND=Agg`` (the backend that made figures print as
+``<Figure size 900x650 with 3 Axes>``); every cell that ends with a figure must produce an
+``image/png`` output. The committed notebooks keep no outputs.
+"""
 
 from __future__ import annotations
 
@@ -65,6 +70,25 @@ def test_notebook_executes(path, monkeypatch):
         if o.output_type == "error"
     ]
     assert not errors
+    figure_cells = [c for c in nb.cells if c.cell_type == "code" and _ends_with_figure(c.source)]
+    assert figure_cells, f"{path.name}: no cell ends with a figure"
+    for cell in figure_cells:
+        outputs = [o for o in cell.get("outputs", []) if "data" in o]
+        assert any("image/png" in o["data"] for o in outputs), (
+            f"{path.name}: no inline image for\n{cell.source}\ngot {outputs}"
+        )
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            text = o.get("data", {}).get("text/plain", "")
+            if "<Figure size" in text:
+                assert "image/png" in o["data"], f"{path.name}: a figure printed as text"
+
+
+def _ends_with_figure(source: str) -> bool:
+    """Whether the cell's last line is an expression giving a figure (a plot call or ``fig``)."""
+    lines = [ln for ln in source.strip().splitlines() if ln.strip()]
+    last = lines[-1].strip() if lines else ""
+    return last.startswith("viz.plot_") or last == "fig"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

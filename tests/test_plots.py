@@ -1,6 +1,18 @@
-"""Every figure function draws the expected axes and series on a small real run."""
+"""Every figure function draws the expected axes and series on a small real run.
+
+The second half draws every registered figure function on every shipped scenario, in memory
+and loaded back from its run folder, and on runs that lack a mechanism (no event log, no
+platform members, half a month, a bare run folder), so a figure that fails on some run
+cannot ship.
+"""
 
 from __future__ import annotations
+
+import dataclasses
+import inspect
+import io
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,7 +21,8 @@ from matplotlib.figure import Figure
 
 import netsim
 from conftest import small_scenario
-from netsim import plots
+from netsim import viz as plots
+from netsim.config import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +40,11 @@ def result():
 @pytest.fixture(scope="module")
 def baseline():
     return netsim.simulate(small_scenario(), 3)
+
+
+def texts(fig):
+    """Every text drawn in the figure's axes (notes, annotations), titles excluded."""
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
 
 
 def labels(fig):
@@ -76,8 +94,8 @@ def test_platform_money(result, baseline):
     assert ax.get_ylabel() == "cumulative amount (currency)"
     gamed = ax.lines[2].get_ydata()[-1]
     assert gamed == pytest.approx(result.timeseries["payouts_gamed"].sum())
-    with pytest.raises(ValueError):
-        plots.plot_platform_money(baseline)
+    note = plots.plot_platform_money(baseline)  # no platform: a note, not an exception
+    assert "No referral platform" in " ".join(texts(note))
 
 
 def test_knowledge_mixing(result):
@@ -201,8 +219,8 @@ def test_comparison(experiment):
     assert ax.get_xlabel() == "platform margin"
     wide = comp.set_index(["variant", "metric"])
     assert len(plots.tidy_comparison(wide)) == len(comp)
-    with pytest.raises(ValueError):
-        plots.plot_comparison(comp, "nope")
+    note = plots.plot_comparison(comp, "platform_margins")  # a typo: a note, with the fix
+    assert "did you mean 'platform_margin'" in " ".join(texts(note))
 
 
 def test_sensitivity(experiment):
@@ -220,3 +238,171 @@ def test_experiment_figures(experiment):
     figs = plots.experiment_figures(runs, comp, sens)
     assert "platform_margin_vs_platform_fee_per_hire" in figs
     assert "compare_platform_margin" in figs and "sensitivity_platform_margin" in figs
+
+
+# ------------------------------------------------ every figure x every shipped scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
+    (ROOT / "scenarios" / "rules").glob("*.yaml")
+)
+SMALL = ["population.workers=300", "companies.count=15", "horizon_months=18"]
+#: Discovered from the registry, so a new figure function is tested without editing this file.
+RUN_FIGURES = sorted(n for n, (_f, info) in plots.FIGURES.items() if info.kind == "run")
+EXPERIMENT_FIGURES = sorted(
+    n for n, (_f, info) in plots.FIGURES.items() if info.kind == "experiment"
+)
+
+
+def test_every_public_figure_function_is_registered():
+    public = {n for n in plots.__all__ if n.startswith("plot_") and n != "plot_dir"}
+    assert public == set(plots.FIGURES), "decorate figure functions with @figure_function"
+    assert len(RUN_FIGURES) >= 8 and len(EXPERIMENT_FIGURES) >= 3
+
+
+def render(fig, source: str = "disk"):
+    """Draw the figure to PNG bytes (errors of layout and text only appear here).
+
+    Drawing is the slow part and depends on the data, not on where it came from, so a run's
+    in-memory figures are only built; the same run loaded from disk is drawn.
+    """
+    assert isinstance(fig, Figure) and fig.axes
+    if source == "memory":
+        return True
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=40)
+    return buf.getvalue()
+
+
+_CACHE: dict = {}
+
+
+def _runs(path: Path, overrides: tuple[str, ...], tmp_path_factory) -> dict:
+    """The run of ``path`` at small size, in memory and loaded back from its folder."""
+    key = (path, overrides)
+    if key not in _CACHE:
+        sc = load_scenario(path, [*SMALL, *overrides])
+        out = tmp_path_factory.mktemp("runs") / f"{path.stem}-{len(_CACHE)}"
+        memory = netsim.run(sc, seed=2, out=out)
+        _CACHE[key] = {"memory": memory, "disk": netsim.load(out)}
+    return _CACHE[key]
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT / "scenarios").with_suffix(""))
+
+
+@pytest.mark.parametrize("figure", RUN_FIGURES)
+@pytest.mark.parametrize("source", ["memory", "disk"])
+@pytest.mark.parametrize("path", SCENARIOS, ids=_name)
+def test_figure_on_every_shipped_scenario(path, source, figure, tmp_path_factory):
+    run = _runs(path, (), tmp_path_factory)[source]
+    fn, _info = plots.FIGURES[figure]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. a failed network rebuild would warn
+        assert render(fn(run), source)
+
+
+#: Runs that lack something a figure shows (all on the baseline world, small).
+EDGE_CASES = {
+    "no_event_log": ("outputs.event_log=false",),
+    "half_a_month": ("horizon_months=0.5",),
+    "platform_without_members": ("platform.enabled=true", "platform.member_share=0.0"),
+}
+
+
+@pytest.mark.parametrize("figure", RUN_FIGURES)
+@pytest.mark.parametrize("source", ["memory", "disk"])
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+def test_figure_on_runs_lacking_a_mechanism(case, source, figure, tmp_path_factory):
+    run = _runs(ROOT / "scenarios" / "baseline.yaml", EDGE_CASES[case], tmp_path_factory)
+    fn, _info = plots.FIGURES[figure]
+    assert render(fn(run[source]), source)
+
+
+def _bare(run):
+    """A run folder of an older netsim: optional tables absent, a few series columns only."""
+    keep = ["month", "time_months", "employed", "seeking", "out_of_market"]
+    return dataclasses.replace(
+        run,
+        timeseries=run.timeseries[keep],
+        events=pd.DataFrame(),
+        workers=pd.DataFrame(),
+        companies=pd.DataFrame(),
+        chains=pd.DataFrame(),
+        ledger=pd.DataFrame(),
+    )
+
+
+@pytest.mark.parametrize("figure", RUN_FIGURES)
+def test_figure_on_a_bare_run(figure, tmp_path_factory):
+    run = _bare(_runs(ROOT / "scenarios" / "platform_flat.yaml", (), tmp_path_factory)["disk"])
+    fn, _info = plots.FIGURES[figure]
+    fig = fn(run)
+    assert render(fig)
+    assert texts(fig), "nothing to show: the figure says why"
+
+
+def test_notes_say_what_is_missing(tmp_path_factory):
+    base = _runs(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
+    assert "No referral platform in this run" in texts(plots.plot_chain_lengths(base))
+    ego = plots.plot_ego_network(base)
+    assert "no platform hires in this run" in ego.axes[0].get_title()
+    assert "rebuilt" in ego.axes[0].get_title()  # the baseline's ties are still drawn
+    assert len(ego.axes[0].collections) >= 2  # ties and people
+    idle = _runs(
+        ROOT / "scenarios" / "baseline.yaml",
+        EDGE_CASES["platform_without_members"],
+        tmp_path_factory,
+    )["disk"]
+    assert "No platform hires" in texts(plots.plot_chain_lengths(idle))
+    short = _runs(
+        ROOT / "scenarios" / "baseline.yaml", EDGE_CASES["half_a_month"], tmp_path_factory
+    )
+    assert "No completed month in this run's time series" in texts(
+        plots.plot_churn(short["memory"])
+    )
+    bare = _bare(base)
+    assert "No worker table in this run" in texts(plots.plot_ego_network(bare))
+    assert any("'knowledge_mixing'" in t for t in texts(plots.plot_knowledge_mixing(bare)))
+
+
+def test_run_figures_of_a_baseline_leave_platform_figures_out(tmp_path_factory):
+    base = _runs(ROOT / "scenarios" / "baseline.yaml", (), tmp_path_factory)["disk"]
+    figs = plots.run_figures(base)
+    assert list(figs)[-1] == "ego_network"
+    assert "platform_money" not in figs and "chain_lengths" not in figs
+    stems = {info.stem for _f, info in plots.FIGURES.values() if info.kind == "run"}
+    assert set(figs) == stems - {"platform_money", "chain_lengths"}
+
+
+_EXPERIMENT_ARGS = {"parameter": "platform.fee_per_hire", "metric": "platform_margin"}
+
+
+@pytest.mark.parametrize("figure", EXPERIMENT_FIGURES)
+@pytest.mark.parametrize("table", ["empty", "no_columns", "wrong_columns"])
+def test_experiment_figure_on_empty_tables(figure, table):
+    df = {
+        "empty": pd.DataFrame({"variant": [], "metric": [], "mean": []}),
+        "no_columns": pd.DataFrame(),
+        "wrong_columns": pd.DataFrame({"a": [1.0, 2.0], "b": ["x", "y"]}),
+    }[table]
+    fn, _info = plots.FIGURES[figure]
+    params = list(inspect.signature(fn).parameters.values())
+    args = [df]  # the table comes first
+    for p in params[1:]:
+        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD:
+            assert p.name in _EXPERIMENT_ARGS, f"add an argument for {figure}({p.name}=...)"
+            args.append(_EXPERIMENT_ARGS[p.name])
+    fig = fn(*args)
+    assert render(fig) and texts(fig), "an empty table gives a note"
+
+
+def test_figures_show_inline_in_notebooks(result):
+    fig = plots.plot_churn(result)
+    png = fig._repr_png_()  # what IPython displays, whatever the matplotlib backend
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    composed = plots.new_figure((14, 5))
+    left, right = composed.subplots(1, 2)
+    plots.plot_knowledge_mixing(result, ax=left)
+    assert composed._repr_png_().startswith(b"\x89PNG")

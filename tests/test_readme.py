@@ -68,7 +68,7 @@ def test_figures_example(scratch):
         out="results/payout_rules",
     )
     namespace: dict = {}
-    exec(_block("plots.plot_comparison"), namespace)
+    exec(_block("viz.plot_comparison"), namespace)
 
 
 def test_graph_generator_plugin_example(scratch):

@@ -1,14 +1,30 @@
-"""The HTML report embeds every figure and the summary; CLI plot/report/run --plot."""
+"""The HTML report embeds every figure and the summary; CLI plot/report/run --plot.
+
+The report is written for every shipped scenario (small sizes) from its run folder, and
+``netsim plot``, ``netsim report`` and ``netsim run --plot`` run through ``main()`` on the
+baseline, which has no platform hires.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 import netsim
 from conftest import small_scenario
-from netsim import plots
+from netsim import viz
 from netsim.cli import main
-from netsim.report import write_report
+from netsim.config import load_scenario
+from netsim.viz import write_report
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted(
+    (ROOT / "scenarios" / "rules").glob("*.yaml")
+)
+SMALL = ["population.workers=300", "companies.count=15", "horizon_months=18"]
 
 
 def _run(tmp_path):
@@ -16,18 +32,6 @@ def _run(tmp_path):
         platform={"enabled": True, "member_share": 0.3, "gaming": {"rotation_share": 0.3}}
     )
     return netsim.run(sc, seed=3, out=tmp_path / "run")
-
-
-def test_run_report(tmp_path):
-    result = _run(tmp_path)
-    out = write_report(result.path)
-    text = out.read_text()
-    n_figs = len(plots.run_figures(result))
-    assert text.count("<img ") == n_figs == 8
-    assert text.count("data:image/png;base64,") == n_figs
-    assert '<table class="summary">' in text and "unemployment_rate_final" in text
-    assert "horizon_months: 36" in text  # resolved scenario YAML
-    assert 'src="http' not in text  # self-contained
 
 
 def test_cli_plot_report_and_run_plot(tmp_path, capsys):
@@ -76,3 +80,73 @@ def test_experiment_report(tmp_path):
     text = write_report(root).read_text()
     assert text.count("<img ") == 2
     assert '<table class="comparison">' in text and "clawback" in text
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT / "scenarios").with_suffix(""))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=_name)
+def test_report_of_every_shipped_scenario(path, tmp_path):
+    result = netsim.run(load_scenario(path, SMALL), seed=2, out=tmp_path / "run")
+    # In memory: the page around the figures (each figure of the in-memory run is built in
+    # test_plots; drawing them all again here would double the suite's slowest part).
+    page = viz.run_report_html(result, figures={})
+    assert '<table class="summary">' in page and f"seed {result.seed}" in page
+    # From disk, the way a user gets it: every figure drawn into the page.
+    assert main(["report", str(result.path)]) == 0
+    text = (result.path / "report.html").read_text()
+    platform = result.scenario.platform.enabled
+    runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
+    n_figs = len([i for i in runs if platform or not i.platform_only])
+    assert n_figs == (8 if platform else 6)
+    assert text.count("<img ") == text.count("data:image/png;base64,") == n_figs
+    assert '<table class="summary">' in text and "unemployment_rate_final" in text
+    assert "horizon_months: 18" in text  # resolved scenario YAML
+    assert 'src="http' not in text  # self-contained
+
+
+def test_cli_on_a_baseline_without_platform_hires(tmp_path, capsys):
+    out = tmp_path / "baseline"
+    sets = [arg for kv in SMALL for arg in ("--set", kv)]
+    argv = ["run", str(ROOT / "scenarios" / "baseline.yaml"), *sets, "--out", str(out)]
+    assert main([*argv, "--plot", "--quiet"]) == 0
+    made = sorted(p.stem for p in (out / "plots").glob("*.png"))
+    assert made == sorted(viz.run_figures(netsim.load(out), network=True))
+    assert "ego_network" in made and "platform_money" not in made
+    for p in (out / "plots").glob("*.png"):
+        p.unlink()
+    assert main(["plot", str(out)]) == 0
+    assert len(list((out / "plots").glob("*.png"))) == len(made)
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").read_text().count("<img ") == len(made)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_cli_reports_an_unreadable_run_folder_as_bad_input(tmp_path, capsys):
+    out = tmp_path / "broken"
+    netsim.run(small_scenario(horizon_months=6), seed=1, out=out)
+    (out / "timeseries.parquet").unlink()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 1
+    for command in ("plot", "report"):
+        assert main([command, str(out)]) == 2
+        err = capsys.readouterr().err
+        assert str(out) in err and "timeseries.parquet" in err and "Traceback" not in err
+    assert not (out / "plots").exists() and not (out / "report.html").exists()
+
+
+def test_experiment_folder_without_usable_tables(tmp_path):
+    # Every run failed, and the comparison has no statistics: nothing to draw, no failure.
+    root = tmp_path / "exp"
+    root.mkdir()
+    pd.DataFrame(
+        {"run_id": ["a"], "variant": [0], "status": ["failed"], "platform.fee_per_hire": [1.0]}
+    ).to_parquet(root / "runs.parquet")
+    pd.DataFrame({"variant": [0], "metric": ["platform_margin"]}).to_parquet(
+        root / "comparison.parquet"
+    )
+    assert main(["plot", str(root)]) == 0
+    assert main(["report", str(root)]) == 0
+    text = (root / "report.html").read_text()
+    assert "No figures" in text and '<table class="comparison">' not in text

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,16 +18,42 @@ import numpy as np
 
 from netsim.config import load_scenario
 from netsim.model.simulation import Simulation
-from netsim.results import RunResult, build_manifest, load, write_run
+from netsim.results import RunResult, build_manifest, check_run_dir, load, write_run
 from netsim.scenario import Scenario
 from netsim.summary import summarize
 
-__all__ = ["run", "load", "default_run_dir", "simulate"]
+__all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate"]
 
 
-def default_run_dir(scenario: Scenario, seed: int, root: str | Path = "results") -> Path:
-    """Where ``netsim run`` writes by default: ``results/<scenario name>/seed-<seed>``."""
-    return Path(root) / scenario.name / f"seed-{seed}"
+def default_run_dir(
+    scenario: Scenario,
+    seed: int,
+    root: str | Path = "results",
+    *,
+    plain: Scenario | None = None,
+) -> Path:
+    """Where ``netsim run`` writes by default.
+
+    ``results/<scenario name>/seed-<seed>`` for the scenario as its file says; when
+    ``plain`` (the scenario without ``--set`` overrides) is given and ``scenario`` differs
+    from it in anything but the seed, ``results/<name>-<8 hex>/seed-<seed>`` with the
+    :func:`scenario_hash` of ``scenario``, so a changed run never replaces the plain one.
+    """
+    name = scenario.name
+    if plain is not None and scenario_hash(scenario) != scenario_hash(plain):
+        name = f"{name}-{scenario_hash(scenario)}"
+    return Path(root) / name / f"seed-{seed}"
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """8 hex digits identifying a resolved scenario, seed aside (the seed has its own folder).
+
+    The same settings give the same hash whatever order the overrides came in.
+    """
+    data = scenario.model_dump(mode="json")
+    data.pop("seed", None)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunResult:
@@ -44,7 +72,8 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         seed=seed,
         horizon_months=resolved.horizon_months,
         n_companies=sim.companies.n,
-        events=sim.n_events,
+        engine_events=sim.n_events,
+        logged_events=len(events),
     )
     companies = sim.company_table()
     extra = {}
@@ -60,7 +89,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         workers=workers,
         companies=companies,
         summary=summary,
-        manifest=build_manifest(resolved, seed, wall, sim.n_events),
+        manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
         **extra,
     )
 
@@ -77,9 +106,13 @@ def run(
 
     ``seed`` overrides the scenario's seed; ``overrides`` are ``"path.to.key=value"``
     strings as for ``netsim run --set``. With ``out`` the run folder is written there
-    atomically and ``result.path`` points to it; without, nothing is written.
+    atomically and ``result.path`` points to it; without, nothing is written. ``out`` is
+    checked before the run (:func:`netsim.results.check_run_dir`): it must be new, empty, or
+    a run folder of the same scenario, else :class:`~netsim.errors.NetsimInputError`.
     """
     sc = load_scenario(scenario, overrides)
+    if out is not None:
+        check_run_dir(out, sc.name)  # refuse before spending the run's time
     if progress:
         from netsim.console import month_progress
 

@@ -37,8 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
         "repeatable"
     )
 
-    p = sub.add_parser("validate", help="check a scenario file without running it")
-    p.add_argument("file", metavar="FILE", help="scenario YAML file")
+    p = sub.add_parser(
+        "validate", help="check a scenario or experiment file (every variant) without running it"
+    )
+    p.add_argument("file", metavar="FILE", help="scenario or experiment YAML file")
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=set_help
     )
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="results folder (default: results/<scenario name>/seed-<seed>/)",
+        help="results folder: new, empty, or a run folder of the same scenario, which is "
+        "replaced (default: results/<scenario name>/seed-<seed>/, or "
+        "results/<scenario name>-<hash>/seed-<seed>/ with --set)",
     )
     p.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help=set_help
@@ -118,9 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="results folder (default: results/<experiment name>/)",
+        help="results folder: new, empty, or this experiment's own folder, which is resumed "
+        "(default: results/<experiment name>/)",
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the runs the sweep would do (and which are done) without running anything",
+    )
     p.set_defaults(handler=_cmd_sweep)
 
     p = sub.add_parser(
@@ -177,12 +187,53 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from netsim.config import load_scenario
+    from netsim.config import load_scenario, read_yaml
+    from netsim.experiment import is_experiment
 
+    if is_experiment(read_yaml(args.file, what="scenario or experiment")):
+        return _validate_experiment(args)
     scenario = load_scenario(args.file, args.overrides)
     print(
         f"{args.file}: ok (scenario {scenario.name}, {scenario.population.workers} workers, "
         f"{scenario.companies.count} companies, {scenario.horizon_months:g} months)"
+    )
+    return EXIT_OK
+
+
+def _validate_experiment(args: argparse.Namespace) -> int:
+    """``netsim validate`` of an experiment file: the file and every variant's scenario."""
+    from netsim.experiment import load_design
+
+    if args.overrides:
+        raise NetsimInputError(
+            "--set works with scenario files; put overrides for every run of an experiment "
+            "under 'overrides:' in the experiment file",
+            file=args.file,
+        )
+    design = load_design(args.file)
+    distinct = len({r.run_id for r in design.runs})
+    print(
+        f"{args.file}: ok (experiment {design.name}, {len(design.variants)} variants x "
+        f"{design.experiment.replications} replications = {len(design.runs)} runs"
+        + (f", {distinct} distinct" if distinct != len(design.runs) else "")
+        + f"; base {design.base_path.name})"
+    )
+    return EXIT_OK
+
+
+def _print_plan(design, out: Path) -> int:
+    """``netsim sweep --dry-run``: one line per run, then the totals; writes nothing."""
+    from netsim.experiment import plan
+
+    rows = plan(design, out)
+    print(f"{'run id':<12}  {'action':<9}  {'rep':>3}  {'seed':>10}  variant")
+    for row in rows:
+        s = row.spec
+        print(f"{s.run_id:<12}  {row.action:<9}  {s.replication:>3}  {s.seed:>10}  {s.label}")
+    counts = {a: sum(r.action == a for r in rows) for a in ("run", "done", "duplicate")}
+    print(
+        f"sweep {design.name}: {len(rows)} runs: {counts['run']} to run, {counts['done']} "
+        f"already done in {out}, {counts['duplicate']} duplicates of another run (run once)"
     )
     return EXIT_OK
 
@@ -196,15 +247,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from netsim.console import print_summary
 
     seed = scenario.seed if args.seed is None else args.seed
-    out = args.out if args.out is not None else api.default_run_dir(scenario, seed)
+    out = args.out
+    if out is None:
+        # A run with overrides gets its own folder, so it never replaces the plain run.
+        plain = load_scenario(args.file) if args.overrides else None
+        out = api.default_run_dir(scenario, seed, plain=plain)
     # The overrides are already applied (and graph paths resolved next to the scenario
-    # file), so the resolved scenario is passed on as it is.
+    # file), so the resolved scenario is passed on as it is. api.run checks ``out`` before
+    # running: a folder netsim did not write is refused (exit 2) and left untouched.
     result = api.run(scenario, seed=seed, out=out, progress=not args.quiet)
     print_summary(result)
     if args.plot:
-        from netsim import plots
+        from netsim import viz  # matplotlib is imported only by the figure commands
 
-        written = plots.save_figures(plots.run_figures(result), Path(out) / "plots")
+        written = viz.save_figures(viz.run_figures(result), Path(out) / "plots")
         print(f"wrote {len(written)} figure files to {Path(out) / 'plots'}")
     return EXIT_OK
 
@@ -221,9 +277,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from netsim import plots
+    from netsim import viz
 
-    written = plots.plot_dir(args.dir)
+    written = viz.plot_dir(args.dir)
     print(f"wrote {len(written)} figure files to {args.dir / 'plots'}")
     return EXIT_OK
 
@@ -233,7 +289,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
-    from netsim.report import write_report
+    from netsim.viz import write_report
 
     print(f"wrote {write_report(args.dir)}")
     return EXIT_OK
@@ -245,6 +301,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from netsim.experiment import load_design
 
     design = load_design(args.file)  # bad input stops here: nothing written
+    if args.dry_run:
+        return _print_plan(design, args.out or Path("results") / design.name)
     executor = args.executor or ("dask" if args.scheduler else "local")
 
     from netsim.sweep import sweep
@@ -265,6 +323,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"({len(result.executed)} run now, {len(result.skipped)} resumed, "
         f"{len(result.failed)} failed) in {wall:.1f} s"
     )
+    distinct = len({spec.run_id for spec in design.runs})
+    if distinct < len(design.runs):  # e.g. Morris trajectories that share a point
+        print(
+            f"  {len(design.runs) - distinct} duplicate design points (same parameters and "
+            f"seed) are run once: {len(design.runs)} points, {distinct} distinct runs"
+        )
     print(f"results: {result.path}")
     if result.failed:
         print(f"failed runs: see {result.path / 'failures'}", file=sys.stderr)

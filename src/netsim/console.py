@@ -57,7 +57,7 @@ def print_summary(result: Any, console: Console | None = None) -> None:
         console.print(table)
     path = getattr(result, "path", None)
     if path is not None:
-        console.print(f"results: {path}", soft_wrap=True)
+        console.print(f"results written to {path}", soft_wrap=True)
 
 
 @contextmanager

@@ -60,6 +60,13 @@ standard deviation on the log scale.
 
 In the tables, *allowed* gives the range of a number: `[0, 1]` includes both ends, `> 0` must
 be positive.
+
+**Types are strict.** `true` is not a number and `"200"` (quoted) is not an integer; an integer
+is accepted where a number is expected. Numbers must be finite (no `.nan`, `.inf`). Every
+number has an upper bound beyond which a run would overflow, lose money to rounding or not
+finish; unless a key says otherwise, by unit: currency 1e9, rates 100 per month, months 1,200,
+factors 1,000, log units 3. Plug-in parameters (`graph.params`, `platform.payout.params`)
+must be finite and at most 1e9 in size. YAML nested more than 50 levels deep is refused.
 """
 
 

@@ -17,31 +17,49 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from netsim.config import copy_data, load_scenario, read_yaml, validation_issues
 from netsim.errors import Issue, NetsimInputError, unknown_name_problem
 from netsim.scenario import Scenario
+from netsim.variants import (
+    MAX_DESIGN_POINTS,
+    ExperimentModel,
+    ParameterRange,
+    Sample,
+    Variants,
+    count_points,
+    origin,
+    overrides_map,
+    points,
+)
 
 __all__ = [
+    "MAX_DESIGN_POINTS",
     "Experiment",
     "ExperimentDesign",
+    "ParameterRange",
     "RunSpec",
+    "Sample",
     "Variant",
+    "Variants",
     "available_metrics",
     "derive_seeds",
     "load_design",
     "run_id",
 ]
+
+#: Most replications per variant, and most runs (variants x replications) per experiment.
+MAX_REPLICATIONS = 10_000
+MAX_RUNS = 1_000_000
 
 #: Summary keys that describe the run rather than measure it (not aggregated by default).
 DESCRIPTIVE_KEYS = ("seed", "horizon_months", "workers", "companies")
@@ -50,81 +68,7 @@ DESCRIPTIVE_KEYS = ("seed", "horizon_months", "workers", "companies")
 # --------------------------------------------------------------------------- schema
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class ParameterRange(_Strict):
-    """The range a sampled parameter is drawn from."""
-
-    low: float = Field(description="Lower bound.")
-    high: float = Field(description="Upper bound.")
-    integer: bool = Field(False, description="Round sampled values to integers.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ParameterRange:
-        if not self.high > self.low:
-            raise ValueError(f"high must be > low, got low={self.low:g}, high={self.high:g}")
-        return self
-
-
-class Sample(_Strict):
-    """A sampled design over parameter ranges (SALib)."""
-
-    method: Literal["latin_hypercube", "sobol", "morris"] = Field(
-        description="Sampling method; sobol and morris also give a sensitivity analysis."
-    )
-    parameters: dict[str, ParameterRange] = Field(
-        min_length=1, description="Dotted scenario key -> {low, high, integer?}."
-    )
-    n: int = Field(
-        ge=1,
-        description="latin_hypercube: samples; sobol: base N (N * (D + 2) points); "
-        "morris: trajectories (r * (D + 1) points).",
-    )
-    num_levels: int = Field(4, ge=2, description="Grid levels of the Morris design.")
-
-
-_Overrides = dict[str, Any]
-_OverrideList = list[dict[str, Any]]
-
-
-class Variants(_Strict):
-    """Exactly one way of listing variants."""
-
-    grid: dict[str, list[Any]] | None = Field(None, description="Full product of the lists.")
-    zip: dict[str, list[Any]] | None = Field(None, description="Lists of equal length, zipped.")
-    sample: Sample | None = Field(None, description="Sampled design.")
-    # Last, and through an alias, so that ``list`` does not shadow the builtin in this body.
-    list_: _OverrideList | None = Field(
-        None, alias="list", description="Explicit overrides per variant (optional 'label')."
-    )
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Variants:
-        given = [k for k in ("grid", "zip", "list_", "sample") if getattr(self, k) is not None]
-        if len(given) != 1:
-            got = ", ".join(g.rstrip("_") for g in given) or "none"
-            raise ValueError(f"give exactly one of grid, zip, list, sample (got {got})")
-        for kind in ("grid", "zip"):
-            lists = getattr(self, kind)
-            if lists is not None:
-                if not lists:
-                    raise ValueError(f"{kind} needs at least one key")
-                empty = [k for k, v in lists.items() if not v]
-                if empty:
-                    raise ValueError(f"{kind}.{empty[0]}: needs at least one value")
-        if self.zip is not None:
-            lengths = {k: len(v) for k, v in self.zip.items()}
-            if len(set(lengths.values())) > 1:
-                shown = ", ".join(f"{k}: {n}" for k, n in lengths.items())
-                raise ValueError(f"zip lists must have equal length, got {shown}")
-        if self.list_ is not None and not self.list_:
-            raise ValueError("list needs at least one variant")
-        return self
-
-
-class Experiment(_Strict):
+class Experiment(ExperimentModel):
     """An experiment: a base scenario, variants, replications, seeds and metrics."""
 
     name: str = Field(
@@ -133,12 +77,16 @@ class Experiment(_Strict):
     )
     description: str = Field("", description="What the experiment shows.")
     base: str = Field(description="Base scenario file, relative to the experiment file.")
-    overrides: _Overrides = Field(
+    overrides: dict[str, Any] = Field(
         default_factory=dict, description="Dotted key -> value applied to every run."
     )
     variants: Variants | None = Field(None, description="The variants (default: the base only).")
-    replications: int = Field(1, ge=1, description="Runs per variant, each with its own seed.")
-    seed: int = Field(0, ge=0, description="Experiment seed; every run seed derives from it.")
+    replications: int = Field(
+        1, ge=1, le=MAX_REPLICATIONS, description="Runs per variant, each with its own seed."
+    )
+    seed: int = Field(
+        0, ge=0, le=2**63 - 1, description="Experiment seed; every run seed derives from it."
+    )
     metrics: list[str] | None = Field(
         None, description="Summary keys to aggregate (default: every measured key)."
     )
@@ -146,6 +94,18 @@ class Experiment(_Strict):
     common_random_numbers: bool = Field(
         True, description="Replication i uses the same seed in every variant."
     )
+
+    @model_validator(mode="after")
+    def _not_too_many(self) -> Experiment:
+        n = count_points(self.variants)
+        if n > MAX_DESIGN_POINTS:
+            raise ValueError(f"variants list {n} design points; at most {MAX_DESIGN_POINTS}")
+        if n * self.replications > MAX_RUNS:
+            raise ValueError(
+                f"{n} variants x {self.replications} replications = {n * self.replications} "
+                f"runs; at most {MAX_RUNS}"
+            )
+        return self
 
 
 # --------------------------------------------------------------------------- design
@@ -290,8 +250,12 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
                     issues[n] = (issues[n][0], unknown_name_problem(str(err["loc"][-1]), choices))
         raise NetsimInputError.combine([_fix_alias(i) for i in issues]) from None
 
-    base_path = (where / exp.base).resolve()
-    if not base_path.is_file():
+    try:
+        base_path = (where / exp.base).resolve()
+        found = base_path.is_file()
+    except (OSError, ValueError) as exc:  # e.g. a NUL byte in the name
+        raise NetsimInputError(f"not a usable file name: {exc}", key_path="base") from None
+    if not found:
         raise NetsimInputError(
             f"base scenario file not found: {base_path}"
             + (" (relative to the experiment file)" if file else ""),
@@ -299,28 +263,26 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
         )
     base_data = read_yaml(base_path)
 
-    common = _overrides(exp.overrides, "overrides")
-    points, problem, matrix = _points(exp.variants)
-    varied = sorted({k for _, params in points for k in params})
+    common = overrides_map(exp.overrides, "overrides")
+    design_points, problem, matrix = points(exp.variants)
+    varied = sorted({k for _, params in design_points for k in params})
 
     metrics = _check_metrics(exp.metrics)
 
     variants: list[Variant] = []
     issues: list[Issue] = []
     labels: dict[str, int] = {}
-    for index, (label, params) in enumerate(points):
-        origin = _origin(exp.variants, index)
+    for index, (label, params) in enumerate(design_points):
+        at = origin(exp.variants, index)
         if label in labels:
-            issues.append(
-                (origin, f"duplicate variant label {label!r} (also variant {labels[label]})")
-            )
+            issues.append((at, f"duplicate variant label {label!r} (also variant {labels[label]})"))
         labels[label] = index
         try:
             sc = _resolve(base_data, base_path, common, params, exp.save_events)
         except NetsimInputError as err:
             for key, prob in err.issues:
                 if key is not None and any(key == k or key.startswith(k + ".") for k in params):
-                    issues.append((f"{origin}.{key}", f"{prob} (in variant {label!r})"))
+                    issues.append((f"{at}.{key}", f"{prob} (in variant {label!r})"))
                 elif key is not None and any(key == k or key.startswith(k + ".") for k in common):
                     issues.append((f"overrides.{key}", prob))
                 else:
@@ -394,92 +356,6 @@ def _fix_alias(issue: Issue) -> Issue:
     return key, problem.replace("list_", "list")
 
 
-def _overrides(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        parts = str(key).split(".")
-        if any(not p for p in parts):
-            raise NetsimInputError("empty part in key path", key_path=f"{where}.{key}")
-        out[str(key)] = value
-    return out
-
-
-def _points(variants: Variants | None):
-    """``[(label, {key: value})]`` for every variant, plus SALib problem and matrix."""
-    if variants is None:
-        return [("base", {})], None, None
-    if variants.grid is not None:
-        keys = list(variants.grid)
-        combos = itertools.product(*(variants.grid[k] for k in keys))
-        return (
-            [
-                (_label(dict(zip(keys, c, strict=True))), dict(zip(keys, c, strict=True)))
-                for c in combos
-            ],
-            None,
-            None,
-        )
-    if variants.zip is not None:
-        keys = list(variants.zip)
-        rows = zip(*(variants.zip[k] for k in keys), strict=True)
-        return (
-            [
-                (_label(dict(zip(keys, r, strict=True))), dict(zip(keys, r, strict=True)))
-                for r in rows
-            ],
-            None,
-            None,
-        )
-    if variants.list_ is not None:
-        points = []
-        for i, entry in enumerate(variants.list_):
-            params = {k: v for k, v in entry.items() if k != "label"}
-            label = str(entry["label"]) if "label" in entry else (_label(params) or f"variant-{i}")
-            points.append((label, _overrides(params, f"variants.list[{i}]")))
-        return points, None, None
-    return _sample(variants.sample)
-
-
-def _label(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k.rsplit('.', 1)[-1]}={v}" for k, v in params.items())
-
-
-def _origin(variants: Variants | None, index: int) -> str:
-    if variants is None:
-        return "variants"
-    if variants.list_ is not None:
-        return f"variants.list[{index}]"
-    for kind in ("grid", "zip", "sample"):
-        if getattr(variants, kind) is not None:
-            return f"variants.{kind}"
-    return "variants"
-
-
-def _sample(sample: Sample):
-    from SALib.sample import latin, morris, sobol
-
-    names = list(sample.parameters)
-    problem = {
-        "num_vars": len(names),
-        "names": names,
-        "bounds": [[sample.parameters[k].low, sample.parameters[k].high] for k in names],
-    }
-    salib_seed = int(np.random.SeedSequence([0x5A11B, sample.n]).generate_state(1)[0])
-    if sample.method == "latin_hypercube":
-        matrix = latin.sample(problem, sample.n, seed=salib_seed)
-    elif sample.method == "sobol":
-        matrix = sobol.sample(problem, sample.n, calc_second_order=False, seed=salib_seed)
-    else:
-        matrix = morris.sample(problem, sample.n, num_levels=sample.num_levels, seed=salib_seed)
-    points = []
-    for i, row in enumerate(matrix):
-        params = {}
-        for k, x in zip(names, row, strict=True):
-            params[k] = int(round(float(x))) if sample.parameters[k].integer else float(x)
-        points.append((f"sample-{i}", params))
-    return points, problem, np.asarray(matrix, dtype=float)
-
-
 def _resolve(
     base_data: dict[str, Any],
     base_path: Path,
@@ -539,3 +415,39 @@ def _check_metrics(metrics: list[str] | None) -> list[str]:
             "give at least one metric (or leave metrics out)", key_path="metrics"
         )
     return list(dict.fromkeys(metrics))
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def is_experiment(data: Mapping[str, Any]) -> bool:
+    """Whether the top level of a YAML file is an experiment (it names a ``base`` scenario)
+    rather than a scenario."""
+    return "base" in data
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One line of a sweep's plan: a run and what the sweep would do with it."""
+
+    spec: RunSpec
+    #: ``"run"``, ``"done"`` (finished in the results folder, resumed) or ``"duplicate"``
+    #: (same scenario and seed as an earlier run: run once, shared).
+    action: str
+
+
+def plan(design: ExperimentDesign, root: str | Path) -> list[PlannedRun]:
+    """What ``netsim sweep`` would do for each run of ``design`` with results folder
+    ``root``, without running or writing anything (``netsim sweep --dry-run``)."""
+    seen: set[str] = set()
+    out: list[PlannedRun] = []
+    for spec in design.runs:
+        if spec.run_id in seen:
+            action = "duplicate"
+        elif (Path(root) / "runs" / spec.run_id / "summary.json").is_file():
+            action = "done"
+        else:
+            action = "run"
+        seen.add(spec.run_id)
+        out.append(PlannedRun(spec, action))
+    return out

@@ -12,9 +12,41 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+#: Largest number allowed anywhere in a plug-in's parameters (graph generators, payout rules).
+MAX_PLUGIN_NUMBER = 1e9
+
+#: Upper bound of a field by its unit, unless the field sets its own: beyond these a run
+#: overflows, loses money to rounding or never ends (documented in docs/scenarios.md).
+MAX_BY_UNIT: dict[str, float] = {
+    "currency": 1e9,
+    "currency/month": 1e9,
+    "1/month": 100.0,
+    "1/(1000 currency)": 1000.0,
+    "months": 1200.0,
+    "factor": 1000.0,
+    "log units": 3.0,
+    "log factor": 100.0,
+    "fraction": 100.0,
+    "positions": 100_000.0,
+    "units": 1000.0,
+    "categories": 10_000,
+    "identities": 100,
+    "members": 1_000_000,
+    "referrers": 100,
+    "stints": 1000,
+    "workers": 5_000_000,
+}
+
 
 def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
-    """A schema field with a default, a unit and a one-line description."""
+    """A schema field with a default, a unit and a one-line description.
+
+    Numbers are bounded above by :data:`MAX_BY_UNIT` for their unit unless ``le``/``lt`` is
+    given.
+    """
+    numeric = default is None or type(default) in (int, float)
+    if numeric and unit in MAX_BY_UNIT and "le" not in constraints and "lt" not in constraints:
+        constraints["le"] = MAX_BY_UNIT[unit]
     return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
 
 
@@ -24,9 +56,15 @@ def S(model: type[BaseModel], description: str) -> Any:
 
 
 class Section(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are re-validated."""
+    """Base of every scenario section: unknown keys are errors, values are re-validated.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    Types are strict: a boolean is not a number and a quoted string is not a number (an
+    integer is accepted where a float is expected); numbers must be finite (no NaN or inf).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False
+    )
 
 
 class VitalForces(Section):
@@ -415,7 +453,7 @@ class Scenario(Section):
         pattern=r"^[A-Za-z0-9_.-]+$",
     )
     description: str = F("", "-", "What the scenario shows.")
-    seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0)
+    seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0, le=2**63 - 1)
     horizon_months: float = F(120.0, "months", "Simulated time.", gt=0, le=1200)
     population: Population = S(Population, "Workers.")
     companies: Companies = S(Companies, "Companies.")

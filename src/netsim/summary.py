@@ -29,9 +29,17 @@ def summarize(
     seed: int,
     horizon_months: float,
     n_companies: int,
-    events: int,
+    engine_events: int,
+    logged_events: int,
 ) -> dict[str, Any]:
-    """The run's summary dict (flat: name -> number)."""
+    """The run's summary dict (flat: name -> number).
+
+    ``engine_events`` counts the model events the engine processed (every fired timer or
+    SimPy event: searches, quits, probation ends, vacancy expiries, platform steps), logged
+    or not; ``logged_events`` counts the rows of the event log (0 when
+    ``outputs.event_log`` is off). The two differ: not every processed event is logged and
+    one processed event may log several rows.
+    """
     ts = timeseries
     months = ts[ts["month"] > 0]
     second_half = months[months["month"] > months["month"].max() / 2] if len(months) else months
@@ -48,7 +56,8 @@ def summarize(
         "horizon_months": horizon_months,
         "workers": len(workers),
         "companies": n_companies,
-        "events": events,
+        "engine_events": engine_events,
+        "logged_events": logged_events,
         "employed_final": int(ts["employed"].iloc[-1]),
         "seeking_final": int(ts["seeking"].iloc[-1]),
         "unemployment_rate_final": float(ts["unemployment_rate"].iloc[-1]),

@@ -1,0 +1,90 @@
+"""Scaling of the simulator core with the number of workers: time, memory, fitted exponent.
+
+Run from the repository root (each size runs in a fresh process, one after the other)::
+
+    python benchmarks/bench_scaling.py                      # 10k, 100k, 300k, 1M workers
+    python benchmarks/bench_scaling.py --sizes 10000 30000  # a quicker look
+    python benchmarks/bench_scaling.py --repeat 3           # medians of three per size
+
+Companies scale with workers (one per 20 workers, as in ``core_100k.yaml``); the horizon is
+120 months. For every size it prints wall time, events, time per event, overhead ratio and
+peak memory per worker, then the exponent ``b`` of ``wall = a * n**b`` fitted by least
+squares on log-log scale over the sizes from 100,000 up (target: b <= 1.05). The table is
+printed in Markdown for ``docs/performance.md``. This is not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def measure(workers: int, horizon: float) -> dict:
+    """Run ``bench_core.py`` for one size in a fresh interpreter; return its JSON figures."""
+    cmd = [
+        sys.executable,
+        str(HERE / "bench_core.py"),
+        "--workers",
+        str(workers),
+        "--companies",
+        str(max(1, workers // 20)),
+        "--horizon",
+        str(horizon),
+        "--json",
+    ]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def fitted_exponent(ns: list[float], ts: list[float]) -> float:
+    """Least-squares slope of log(t) on log(n)."""
+    xs, ys = [math.log(n) for n in ns], [math.log(t) for t in ts]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 300_000, 1_000_000])
+    ap.add_argument("--horizon", type=float, default=120.0)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per size (median reported)")
+    args = ap.parse_args(argv)
+
+    rows = []
+    for n in args.sizes:
+        runs = [measure(n, args.horizon) for _ in range(args.repeat)]
+        runs.sort(key=lambda r: r["wall_s"])
+        med = runs[len(runs) // 2]
+        med["wall_range"] = (runs[0]["wall_s"], runs[-1]["wall_s"])
+        rows.append(med)
+        print(json.dumps(med), file=sys.stderr, flush=True)
+
+    print("| workers | companies | wall (s) | build (s) | events | µs/event | overhead ratio "
+          "| peak RSS (MB) | bytes/worker |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        per_worker = r["peak_rss_mb"] * 2**20 / r["workers"]
+        print(
+            f"| {r['workers']:,} | {r['companies']:,} | {r['wall_s']} | {r['build_s']} "
+            f"| {r['events']:,} | {r['us_per_event']} | {r['overhead_ratio']} "
+            f"| {r['peak_rss_mb']:,} | {per_worker:,.0f} |"
+        )
+    big = [r for r in rows if r["workers"] >= 100_000]
+    if len(big) >= 2:
+        b = fitted_exponent([r["workers"] for r in big], [r["wall_s"] for r in big])
+        print(f"\nfitted exponent of wall time, n >= 100,000: {b:.3f} (target <= 1.05)")
+    if len(rows) >= 2:
+        b = fitted_exponent([r["workers"] for r in rows], [r["wall_s"] for r in rows])
+        print(f"fitted exponent of wall time, all sizes: {b:.3f}")
+
+
+if __name__ == "__main__":
+    main()
