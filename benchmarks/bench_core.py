@@ -31,7 +31,7 @@ from pathlib import Path
 import simpy
 
 from netsim.config import load_scenario
-from netsim.simulation import Simulation
+from netsim.model.simulation import Simulation
 
 HERE = Path(__file__).parent
 #: Cost of one bare SimPy timeout event (microseconds) on the machine the targets refer to.

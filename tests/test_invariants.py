@@ -2,7 +2,7 @@
 
 Each example draws a small scenario (20-150 workers, 1-15 companies, 6-24 months, either
 demand model, rates including zeros, any graph generator) and a seed, runs it once as a
-:class:`~netsim.simulation.Simulation` (to inspect its internal state) and once through
+:class:`~netsim.model.simulation.Simulation` (to inspect its internal state) and once through
 :func:`netsim.api.simulate` (to check the published tables), and checks that:
 
 (a) nobody holds two jobs: each employed worker is in exactly one staff list, its
@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 from netsim.api import simulate
 from netsim.config import load_scenario
-from netsim.recorder import CHANNELS
-from netsim.simulation import EMPLOYED, Simulation
+from netsim.model.simulation import EMPLOYED, Simulation
+from netsim.output.recorder import CHANNELS
 
 
 def rate(hi: float) -> st.SearchStrategy[float]:

@@ -1,4 +1,4 @@
-"""Tests of the network statistics (netsim.netstats) against NetworkX's exact values."""
+"""Tests of the network statistics (netsim.world.netstats) against NetworkX's exact values."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netsim.netstats import network_statistics
-from netsim.network import SocialNetwork
+from netsim.world.netstats import network_statistics
+from netsim.world.network import SocialNetwork
 
 KEYS = {"edges", "mean_degree", "clustering", "giant_component_share", "two_hop_share"}
 
@@ -93,7 +93,7 @@ def test_sample_must_be_positive():
 
 
 def test_chunked_product_gives_the_same_values(monkeypatch):
-    import netsim.netstats as netstats
+    import netsim.world.netstats as netstats
 
     G = nx.powerlaw_cluster_graph(300, 4, 0.3, seed=7)
     net = SocialNetwork.from_networkx(G, 0.5)

@@ -1,4 +1,4 @@
-"""Tests of the mutable social network (netsim.network)."""
+"""Tests of the mutable social network (netsim.world.network)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netsim.network import ORIGINS, SocialNetwork
-from netsim.rng import FastStream
+from netsim.engine.rng import FastStream
+from netsim.world.network import ORIGINS, SocialNetwork
 
 
 def test_add_has_tie():

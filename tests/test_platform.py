@@ -25,8 +25,8 @@ import pytest
 from conftest import last_hire_of_stint, small_scenario, stint_successors
 from netsim.api import simulate
 from netsim.gaming import best_rotation, closed_form_recursive_total
+from netsim.model.simulation import Simulation
 from netsim.payouts import PAYOUT_RULES
-from netsim.simulation import Simulation
 
 TOL = 1e-6
 BONUS = 2000.0  # default bonus of the built-in rules

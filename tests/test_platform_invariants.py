@@ -2,7 +2,7 @@
 
 Each example draws a small platform scenario (a random rule among the registered payout
 rules with default parameters, random gaming shares summing to at most 1, random defences,
-refunds and invitations) and a seed, runs it as a :class:`~netsim.simulation.Simulation`
+refunds and invitations) and a seed, runs it as a :class:`~netsim.model.simulation.Simulation`
 (so the internal state can be inspected; ``ReferralPlatform.month_row`` already calls
 ``Ledger.check_conservation`` at every month end) and checks that:
 
@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from conftest import last_hire_of_stint, small_scenario, stint_successors
 from netsim.api import simulate
+from netsim.model.simulation import EMPLOYED, Simulation
 from netsim.payouts import PAYOUT_RULES
-from netsim.simulation import EMPLOYED, Simulation
 
 TOL = 1e-6
 RULES = sorted(name for name, _ in PAYOUT_RULES)

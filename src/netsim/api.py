@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from netsim.config import load_scenario
+from netsim.model.simulation import Simulation
 from netsim.results import RunResult, build_manifest, check_run_dir, load, write_run
 from netsim.scenario import Scenario
-from netsim.simulation import Simulation
 from netsim.summary import summarize
 
 __all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate"]

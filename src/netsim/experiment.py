@@ -183,7 +183,7 @@ def derive_seeds(
 
 def run_id(scenario: Scenario, seed: int) -> str:
     """Short hash of (resolved scenario JSON, seed, netsim version): the run's folder name."""
-    from netsim import __version__
+    from netsim._version import __version__
 
     payload = json.dumps(
         {"scenario": scenario.model_dump(mode="json"), "seed": int(seed), "netsim": __version__},

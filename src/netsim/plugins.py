@@ -80,10 +80,18 @@ def _remember_if_inside(name: str, base_dir: Path) -> None:
         remember_plugin_dir(base_dir)
 
 
+#: The documented import path of each plug-in base class (the code lives in a room).
+PUBLIC_MODULES = {
+    "GraphGenerator": "netsim.graphs",
+    "PayoutRule": "netsim.payouts",
+    "Strategy": "netsim.platform",
+}
+
+
 def _check_class(cls: Any, base: type, name: str, what: str, key_path: str) -> None:
     """An input error unless the plug-in ``cls`` is a subclass of ``base`` with a pydantic
     ``Params`` model (every plug-in base class provides one)."""
-    where = f"{base.__module__}.{base.__qualname__}"
+    where = f"{PUBLIC_MODULES.get(base.__qualname__, base.__module__)}.{base.__qualname__}"
     if not (isinstance(cls, type) and issubclass(cls, base)):
         raise NetsimInputError(f"{name} is not a {what} (a subclass of {where})", key_path=key_path)
     params = getattr(cls, "Params", None)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netsim.recorder import CHANNELS
+from netsim.output.recorder import CHANNELS
 
 
 def _last_valid(series: pd.Series) -> float:

@@ -22,10 +22,10 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from netsim.gctools import gc_paused
+from netsim.engine.gctools import gc_paused
 
 if TYPE_CHECKING:
-    from netsim.rng import FastStream
+    from netsim.engine.rng import FastStream
 
 
 def _edge_arrays(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
-from netsim.network import SocialNetwork
+from netsim.world.network import SocialNetwork
 
 # Row chunks of the two-step product are kept to about this many path entries, bounding
 # memory when the sample is the whole network (exact statistics) or hits hubs.

@@ -2,7 +2,7 @@
 
 Static attributes live in NumPy arrays (:class:`Workers`, :class:`Companies`); the
 mutable state that the event loop touches on every event lives in
-:mod:`netsim.simulation` as plain lists, which index faster than NumPy scalars.
+:mod:`netsim.market` as plain lists, which index faster than NumPy scalars.
 """
 
 from __future__ import annotations

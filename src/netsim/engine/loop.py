@@ -1,0 +1,40 @@
+"""The run loop: start the model's SimPy processes and run the environment to the horizon."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable
+from typing import Protocol
+
+import simpy
+
+from netsim.engine.gctools import gc_relaxed
+
+
+class Mechanism(Protocol):
+    """A mechanism attached to a run (e.g. the referral platform).
+
+    It subscribes to the hooks (:mod:`netsim.engine.hooks`) when it is built; when the run
+    starts, :meth:`start` is called and its :meth:`processes` are started after the model's.
+    """
+
+    def start(self) -> None:
+        """Called once when the run starts (time 0, after the initial state is set)."""
+        ...
+
+    def processes(self) -> list[Generator]:
+        """The mechanism's own SimPy processes (may be empty), started in this order."""
+        ...
+
+
+def run_processes(
+    env: simpy.Environment, processes: Iterable[Generator], until_months: float
+) -> None:
+    """Start ``processes`` in order (the order fixes equal-time ties) and run to ``until_months``.
+
+    The cyclic garbage collector is relaxed meanwhile: the run allocates millions of small
+    objects that are freed by reference counting, and full collections would only cost time.
+    """
+    for proc in processes:
+        env.process(proc)
+    with gc_relaxed():
+        env.run(until=until_months)

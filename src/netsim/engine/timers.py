@@ -1,0 +1,80 @@
+"""Timers in months: one-off callbacks and per-worker competing-risks timers with epochs.
+
+SimPy keeps the model's pending events in one heap; the cost of every event grows with the
+heap's size, so timers far in the future are kept out of it:
+
+* :func:`after` calls a function after a delay (one SimPy timeout, no process).
+* :class:`WorkerTimers` holds at most one live timer per worker. Setting a new timer bumps
+  the worker's *epoch*; a timer whose epoch is stale is ignored when it fires (counted in
+  :attr:`WorkerTimers.n_stale`). A timer more than a month away waits in the bucket of the
+  month it falls in and enters SimPy's queue when :meth:`WorkerTimers.release` is called at
+  the start of that month, so a timer superseded before then never becomes an event at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import simpy
+
+
+def after(env: simpy.Environment, delay: float, fn: Callable[[simpy.Event], None]) -> None:
+    """Call ``fn(event)`` after ``delay`` months."""
+    env.timeout(delay).callbacks.append(fn)
+
+
+class WorkerTimers:
+    """One pending timer per worker; ``fire(event)`` gets events with ``.worker`` and ``.epoch``.
+
+    ``horizon`` (months) is the end of the run: a timer past it would never fire and is
+    dropped. The caller checks ``event.epoch == timers.epoch[event.worker]`` when a timer
+    fires, so that only the worker's latest timer counts.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        n: int,
+        horizon: float,
+        fire: Callable[[simpy.Event], None],
+    ) -> None:
+        self.env = env
+        self.horizon = horizon
+        self.fire = fire
+        #: Per-worker epoch; bumped by every (re)schedule, so older timers become stale.
+        self.epoch = [0] * n
+        #: Timers that fired or were released after their worker moved on.
+        self.n_stale = 0
+        self._far: dict[int, list[tuple[float, int, int]]] = {}  # month -> worker timers
+
+    def bump(self, i: int) -> None:
+        """Invalidate worker i's pending timer (if any)."""
+        self.epoch[i] += 1
+
+    def set(self, i: int, delay: float) -> None:
+        """Give worker i a timer ``delay`` months from now, with its current epoch."""
+        if delay > 1.0:
+            # Far timers wait in the bucket of the month they fall in and enter SimPy's queue
+            # when that month starts: the queue stays small (cheaper heap operations), and
+            # a timer superseded before then never becomes an event at all.
+            fire = self.env.now + delay
+            if fire <= self.horizon:  # a timer past the horizon would never fire
+                self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
+            return
+        self._start(i, self.epoch[i], delay)
+
+    def _start(self, i: int, epoch: int, delay: float) -> None:
+        # The timer carries the worker and epoch itself: no closure per event.
+        ev = self.env.timeout(delay)
+        ev.worker = i
+        ev.epoch = epoch
+        ev.callbacks.append(self.fire)
+
+    def release(self, month: int) -> None:
+        """Move the far timers falling in [month, month + 1) into SimPy's queue."""
+        now, epoch = self.env.now, self.epoch
+        for fire, i, ep in self._far.pop(month, ()):
+            if epoch[i] == ep:
+                self._start(i, ep, fire - now)
+            else:
+                self.n_stale += 1

@@ -1,0 +1,295 @@
+"""The labour market's state: workers, companies and vacancies as flat lists, and the
+bookkeeping every channel shares (employ, unemploy, wage offers, salary accrual).
+
+Static attributes come from the :class:`~netsim.world.build.World`; the mutable state the
+event loop touches on every event lives here as plain Python lists, which index several
+times faster than NumPy scalars. Time is in months, money in currency units (salaries per
+month). The market's behaviour is split by concept into mixins, one module each, combined
+in :class:`netsim.market.labour_market.LabourMarket`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from itertools import accumulate
+
+import numpy as np
+import simpy
+
+from netsim.engine.deadlines import DeadlineQueue
+from netsim.engine.hooks import Hooks
+from netsim.engine.rng import FastStream
+from netsim.engine.sampling import FenwickSampler
+from netsim.engine.timers import WorkerTimers
+from netsim.output.recorder import EventLog, MonthCounters
+from netsim.scenario import Scenario
+from netsim.world.build import World
+from netsim.world.knowledge import KnowledgeStocks
+
+SEEKING, EMPLOYED, OUT = 0, 1, 2
+#: Names of the worker states, indexed by code.
+STATES = ("seeking", "employed", "out")
+
+V_OPEN, V_INTERNAL, V_FILLED, V_EXPIRED = 0, 1, 2, 3
+
+#: Longest initial tenure drawn for workers employed at time 0 (months).
+MAX_INITIAL_TENURE_MONTHS = 480.0
+
+
+class MarketState:
+    """Workers, companies and vacancies of one run, and the shared bookkeeping."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        world: World,
+        dynamics: np.random.Generator,
+        env: simpy.Environment,
+        log: EventLog,
+    ) -> None:
+        self.sc = sc = scenario
+        self.rand = FastStream(dynamics)
+        self.world = world
+        self.workers = world.workers
+        self.companies = world.companies
+        self.net = world.net
+        self.region = world.region
+        self.env = env
+        self.log = log
+        self.month = MonthCounters()
+        #: The hook interface mechanisms subscribe to (see :mod:`netsim.engine.hooks`).
+        self.hooks = Hooks()
+        self.n_events = 0
+        self._init_rates()
+        self._init_companies()
+        self.timers = WorkerTimers(env, world.workers.n, sc.horizon_months, self._worker_event)
+        self.epoch = self.timers.epoch
+        self.knowledge = KnowledgeStocks(
+            self.companies.n, sc.knowledge.carry, sc.knowledge.depreciation_rate_per_month
+        )
+
+    @property
+    def n_stale(self) -> int:
+        """Worker timers that fired or were released after their worker moved on."""
+        return self.timers.n_stale
+
+    def _init_rates(self) -> None:
+        lm = self.sc.labour_market
+        w = self.workers
+        demand_ok = lm.job_finding_rate_per_month
+        self.find_rate = (demand_ok * w.visibility).tolist()
+        self.ojs_rate = (lm.on_the_job_search_rate_per_month * w.mobility).tolist()
+        self.quit_base = (lm.quit_rate_per_month * w.mobility).tolist()
+        self.exit_rate = lm.exit_rate_per_month
+        self.dismiss_rate = lm.dismissal_rate_per_month
+        self.reentry_rate = lm.reentry_rate_per_month
+        self.always_hiring = lm.demand == "always_hiring"
+        # Plain-float copies of per-worker attributes: list indexing and float arithmetic are
+        # several times faster than NumPy scalars in the event loop.
+        self.skill_of = w.skill.tolist()
+        self.productivity = w.productivity.tolist()
+        self.sat_sensitivity = lm.satisfaction_sensitivity
+        self.base_salary = lm.base_salary
+        self.offer_sigma = lm.offer_sigma
+        self.cross_skill_fit = lm.cross_skill_fit
+        self.probation = self.sc.companies.probation_months
+        self.onboarding = self.sc.companies.onboarding_months
+        self.horizon = self.sc.horizon_months
+        # Scenario constants read on every event, as plain attributes.
+        self.tip_rate = lm.word_of_mouth_rate_per_month
+        self.replacement_probability = self.sc.vacancies.replacement_probability
+        self.vacancy_mean_months = self.sc.vacancies.mean_duration_months
+        self.n_skills = self.sc.population.skills
+        self.skill_focus = self.sc.companies.skill_focus
+        self.switch_premium = lm.switch_premium
+        self.reservation_ratio = lm.reservation_wage_ratio
+        self._recent_hires: deque[tuple[float, int, int]] = deque()
+        self.probation_dismissal = lm.probation_dismissal_probability
+
+    def _init_companies(self) -> None:
+        c = self.companies
+        m = c.n
+        self.brand = c.brand.tolist()
+        self.pay = c.pay.tolist()
+        self.main_skill = c.main_skill.tolist()
+        self.is_large = (c.size_class == 1).tolist()
+        self.quit_mult = np.where(
+            c.policy == 0, self.sc.labour_market.restrict_quit_multiplier, 1.0
+        ).tolist()
+        self.staff: list[list[int]] = [[] for _ in range(m)]
+        self.open_market: list[list[int]] = [[] for _ in range(m)]
+        self.company_hires = [0] * m  # external hires (each one onboarded)
+        self.company_internal_moves = [0] * m
+        self.company_separations = [0] * m
+        self.vacancy_sampler = FenwickSampler(m)
+        self.n_open_market = 0
+        self._internal_open = 0
+        # Vacancy table (index = vacancy id).
+        self.vac_company: list[int] = []
+        self.vac_skill: list[int] = []
+        self.vac_opened: list[float] = []
+        self.vac_status: list[int] = []
+        self.vac_pos: list[int] = []
+        # Most vacancies are filled before they expire: keep expiries out of SimPy's queue.
+        self.expiries = DeadlineQueue(
+            self.env, self._expire, lambda v: self.vac_status[v] == V_OPEN
+        )
+        # Static brand weights for 'always_hiring' demand and growth vacancies.
+        self._brand_cum = list(accumulate(self.brand))
+        self._pos_cum = list(accumulate(c.positions.tolist()))
+
+    def populate(self, gen: np.random.Generator) -> None:
+        """Fill positions at time 0 from the ``population`` stream and start every worker's timer.
+
+        Call it after the mechanisms have subscribed to the hooks, so that they see the
+        initial vacancies too.
+        """
+        sc = self.sc
+        w = self.workers
+        n = w.n
+        lm = sc.labour_market
+        self.state = [SEEKING] * n
+        self.employer = [-1] * n
+        self.since = [0.0] * n
+        self.salary = [0.0] * n
+        self.satisfaction = [0.0] * n
+        self.quit_rate = [0.0] * n  # quit hazard in the current job (1/month)
+        self.fit = [1.0] * n
+        self.channel = [""] * n
+        self.hire_id = [-1] * n
+        self.stint_hire = [-1] * n  # hire that began the current stint with the company
+        self.pos_in_company = [-1] * n
+        self.last_employer = [-1] * n
+        self.last_salary = (lm.base_salary * w.productivity).tolist()
+        self.n_jobs = [0] * n
+        self.income_salary = [0.0] * n
+        self.paid_until = [0.0] * n
+        self.completed_tenures: list[float] = []
+        self.history: list[list[tuple[int, float, float]]] = [[] for _ in range(n)]
+        self.n_hires = 0
+        self.employed_count = 0
+        self.seeking_count = n
+        self.out_count = 0
+        self._since_sum = 0.0
+
+        # Fill positions: employed workers take random slots; leftover slots are vacancies.
+        positions = self.companies.positions
+        slots = np.repeat(np.arange(self.companies.n), positions)
+        gen.shuffle(slots)
+        n_employed = min(round(n * sc.population.initial_employment_rate), len(slots))
+        employed = gen.permutation(n)[:n_employed]
+        sats = gen.beta(2.0, 2.0, size=n_employed)
+        noise = np.exp(lm.offer_sigma * gen.standard_normal(n_employed))
+        tenure_draw = gen.standard_exponential(n_employed)
+        for k, i in enumerate(employed.tolist()):
+            c = int(slots[k])
+            sat = float(sats[k])
+            rate = self._quit_rate(i, c, sat) + self.dismiss_rate + self.exit_rate
+            # Memoryless hazards: the elapsed tenure of a stationary stock is exponential.
+            elapsed = MAX_INITIAL_TENURE_MONTHS
+            if rate > 0.0:
+                elapsed = min(float(tenure_draw[k]), MAX_INITIAL_TENURE_MONTHS * rate) / rate
+            salary = lm.base_salary * w.productivity[i] * self.pay[c] * noise[k]
+            self._employ(i, c, -elapsed, float(salary), sat, 1.0, "initial", -1)
+        if not self.always_hiring:
+            for c in slots[n_employed:].tolist():
+                self._open_vacancy(int(c), "initial")
+        for i in range(n):
+            self._schedule_worker(i)
+
+    def _quit_rate(self, i: int, c: int, sat: float) -> float:
+        """Worker i's quit hazard at company c with satisfaction sat (1/month)."""
+        return self.quit_base[i] * math.exp(self.sat_sensitivity * (0.5 - sat)) * self.quit_mult[c]
+
+    def _employ(
+        self,
+        i: int,
+        c: int,
+        t: float,
+        salary: float,
+        sat: float,
+        fit: float,
+        channel: str,
+        hire_id: int,
+    ) -> None:
+        """Put worker i into company c from time t (no logging, no hooks)."""
+        if self.state[i] == SEEKING:
+            self.seeking_count -= 1
+        self.state[i] = EMPLOYED
+        self.employer[i] = c
+        self.since[i] = t
+        self.salary[i] = salary
+        self.satisfaction[i] = sat
+        self.quit_rate[i] = self._quit_rate(i, c, sat)
+        self.fit[i] = fit
+        self.channel[i] = channel
+        self.hire_id[i] = hire_id
+        self.stint_hire[i] = hire_id
+        self.paid_until[i] = max(t, 0.0)
+        if t > -self.onboarding:
+            self._recent_hires.append((t, i, hire_id))
+        staff = self.staff[c]
+        self.pos_in_company[i] = len(staff)
+        staff.append(i)
+        self.n_jobs[i] += 1
+        self.employed_count += 1
+        self._since_sum += t
+
+    def _unemploy(self, i: int, t: float) -> int:
+        """Take worker i out of its company at time t; returns the company."""
+        c = self.employer[i]
+        staff = self.staff[c]
+        p = self.pos_in_company[i]
+        last = staff.pop()
+        if last != i:
+            staff[p] = last
+            self.pos_in_company[last] = p
+        self.pos_in_company[i] = -1
+        start = self.since[i]
+        self.history[i].append((c, start, t))
+        self.completed_tenures.append(t - start)
+        self._accrue_salary(i, t)
+        self.last_employer[i] = c
+        self.last_salary[i] = self.salary[i]
+        self.employer[i] = -1
+        self.employed_count -= 1
+        self._since_sum -= start
+        return c
+
+    def _accrue_salary(self, i: int, t: float) -> None:
+        """Book worker i's salary income up to time t (months)."""
+        self.income_salary[i] += self.salary[i] * (t - self.paid_until[i])
+        self.paid_until[i] = t
+
+    def _offer(self, i: int, c: int) -> float:
+        """A wage offer to worker i from company c (currency per month)."""
+        return (
+            self.base_salary
+            * self.productivity[i]
+            * self.pay[c]
+            * math.exp(self.offer_sigma * self.rand.normal())
+        )
+
+    def _draw_vacancy_skill(self, c: int) -> int:
+        if self.rand.random() < self.skill_focus:
+            return self.main_skill[c]
+        return self.rand.integers(self.n_skills)
+
+    def _timer(self, delay: float, fn: Callable[[simpy.Event], None]) -> None:
+        """Call ``fn(event)`` after ``delay`` months (as :func:`netsim.engine.timers.after`)."""
+        self.env.timeout(delay).callbacks.append(fn)
+
+    def _count_onboarding(self, t: float) -> int:
+        """Employed workers hired less than ``onboarding_months`` before t (no output yet).
+
+        Walks only the hires of the last onboarding period, kept in a queue, instead of
+        every worker each month.
+        """
+        recent = self._recent_hires
+        horizon = t - self.onboarding
+        while recent and recent[0][0] <= horizon:
+            recent.popleft()
+        stint, state = self.stint_hire, self.state
+        return sum(1 for _, i, hid in recent if stint[i] == hid and state[i] == EMPLOYED)

@@ -1,0 +1,106 @@
+"""Vacancies: open (initial, growth, replacement, on demand), post, expire, close.
+
+A vacancy at a large company may be filled internally; otherwise it is posted on the open
+market (the ``vacancy_posted`` hooks see it) until it is filled or expires (an exponential
+duration with mean ``vacancies.mean_duration_months``, kept in a
+:class:`~netsim.engine.deadlines.DeadlineQueue`). Growth vacancies open at a constant total
+rate, at companies chosen by their initial positions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from netsim.engine.hooks import VacancyClosed, VacancyOpened
+from netsim.market.state import V_EXPIRED, V_FILLED, V_INTERNAL, V_OPEN
+
+
+class Vacancies:
+    """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: the vacancy life cycle."""
+
+    def _open_vacancy(
+        self, c: int, origin: str, skill: int | None = None, market_only: bool = False
+    ) -> int:
+        v = len(self.vac_company)
+        self.vac_company.append(c)
+        self.vac_skill.append(self._draw_vacancy_skill(c) if skill is None else skill)
+        self.vac_opened.append(self.env.now)
+        self.vac_pos.append(-1)
+        self.month.vacancies_opened += 1
+        self.log.log(self.env.now, "vacancy_opened", origin, company=c, vacancy=v)
+        vs = self.sc.vacancies
+        internal = (
+            not market_only
+            and self.is_large[c]
+            and self.staff[c]
+            and self.rand.random() < vs.internal_fill_share
+        )
+        if internal:
+            self.vac_status.append(V_INTERNAL)
+            self._internal_open += 1
+            self._timer(
+                self.rand.exponential(1.0 / vs.internal_fill_months),
+                lambda _ev: self._fill_internally(v),
+            )
+        else:
+            self.vac_status.append(V_OPEN)
+        hooks = self.hooks.vacancy_opened
+        if hooks:
+            ev = VacancyOpened(v, c, self.env.now, origin, self.vac_skill[v])
+            for hook in hooks:
+                hook(ev)
+        if not internal and not market_only:
+            self._post(v)
+        return v
+
+    def _post(self, v: int) -> None:
+        """Put vacancy v on the open market until filled or expired."""
+        c = self.vac_company[v]
+        self.vac_status[v] = V_OPEN
+        lst = self.open_market[c]
+        self.vac_pos[v] = len(lst)
+        lst.append(v)
+        self.n_open_market += 1
+        self.vacancy_sampler.add(c, self.brand[c])
+        self.expiries.add(self.env.now + self.rand.exponential(1.0 / self.vacancy_mean_months), v)
+        self._schedule_tip(v)
+        for hook in self.hooks.vacancy_posted:
+            hook(v)
+
+    def _close_vacancy(self, v: int, status: int) -> None:
+        """Set vacancy v's status; take it off the open market if it was there."""
+        c = self.vac_company[v]
+        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
+            lst = self.open_market[c]
+            p = self.vac_pos[v]
+            last = lst.pop()
+            if last != v:
+                lst[p] = last
+                self.vac_pos[last] = p
+            self.vac_pos[v] = -1
+            self.n_open_market -= 1
+            self.vacancy_sampler.add(c, -self.brand[c])
+        self.vac_status[v] = status
+        hooks = self.hooks.vacancy_closed
+        if hooks:
+            ev = VacancyClosed(v, c, self.env.now, "filled" if status == V_FILLED else "expired")
+            for hook in hooks:
+                hook(ev)
+
+    def _expire(self, v: int) -> None:
+        """Open vacancy v expires unfilled (called by the expiry DeadlineQueue)."""
+        self.n_events += 1
+        self._close_vacancy(v, V_EXPIRED)
+        self.month.vacancies_expired += 1
+        self.log.log(self.env.now, "vacancy_expired", company=self.vac_company[v], vacancy=v)
+
+    def _growth_process(self):
+        total = self._pos_cum[-1] if self._pos_cum else 0
+        rate = self.sc.vacancies.growth_rate_per_month * total
+        if rate <= 0.0 or self.always_hiring:
+            return
+        while True:
+            yield self.env.timeout(self.rand.exponential(rate))
+            self.n_events += 1
+            c = bisect_right(self._pos_cum, self.rand.random() * total)
+            self._open_vacancy(min(c, len(self._pos_cum) - 1), "growth")

@@ -1,0 +1,223 @@
+"""One run of the model: the world, the labour market and the mechanisms, assembled and run.
+
+:class:`Simulation` builds the :class:`~netsim.world.build.World` from the scenario, the
+:class:`~netsim.market.labour_market.LabourMarket` on it, and the mechanisms (today the
+referral platform), which attach through the engine's hooks and the market's services. It
+then runs the engine's loop, writing one record per month (:meth:`Simulation.timeseries`).
+
+Time is in **months** (a SimPy time unit is one month). Every process is a Poisson process
+or a deterministic deadline; nothing polls. Equal-time events run in SimPy's insertion
+order, so a run is a deterministic function of its scenario and seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from netsim.engine.hooks import Hire, MonthEnd, Separation
+from netsim.engine.loop import Mechanism, run_processes
+from netsim.engine.rng import spawn_generators
+from netsim.market.labour_market import LabourMarket
+from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
+from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
+from netsim.platform.referral_platform import ReferralPlatform
+from netsim.scenario import Scenario
+from netsim.world.build import build_world
+from netsim.world.netstats import network_statistics
+from netsim.world.population import POLICIES, SIZE_CLASSES
+
+__all__ = ["Simulation", "Hire", "Separation", "EMPLOYED", "STATES"]
+
+
+class Simulation(LabourMarket):
+    """One run of the labour market. Build it, call :meth:`run`, read the tables.
+
+    ``seed`` determines every random draw, through :func:`netsim.engine.rng.spawn_generators`.
+    Mechanisms subscribe to :attr:`hooks` (see :mod:`netsim.engine.hooks`).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+        sc = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        gens = spawn_generators(self.seed)
+        self.gens = gens
+        world = build_world(sc, gens["population"], gens["graph"])
+        super().__init__(
+            sc, world, gens["dynamics"], simpy.Environment(), EventLog(sc.outputs.event_log)
+        )
+        self._stats_rng = gens["statistics"]
+        self.series: list[dict] = []
+        self._progress: Callable[[float], None] | None = None
+        #: The referral platform, if the scenario enables it.
+        self.platform: ReferralPlatform | None = None
+        #: Mechanisms attached to the market (:class:`netsim.engine.loop.Mechanism`).
+        self.mechanisms: list[Mechanism] = []
+        if sc.platform.enabled:
+            # Attached before the initial vacancies are posted, so it sees them too.
+            self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
+            self.mechanisms.append(self.platform)
+        self.populate(gens["population"])
+
+    # ------------------------------------------------------------------ monthly record
+    def _month_process(self):
+        horizon = self.sc.horizon_months
+        every = self.sc.outputs.network_stats_every_months
+        self._record_month(0)
+        m = 0
+        while m + 1 <= horizon:
+            yield self.env.timeout(1.0)
+            m += 1
+            self.timers.release(m)
+            self._record_month(m, with_network=every > 0 and m % every < 1e-9)
+            self.vacancy_sampler.rebuild()
+            if self._progress is not None:
+                self._progress(float(m))
+
+    def _record_month(self, m: int, with_network: bool = False) -> None:
+        t = self.env.now
+        mc = self.month
+        prev_employed = self.series[-1]["employed"] if self.series else self.employed_count
+        separations = sum(v for k, v in mc.separations.items() if k != "internal_move")
+        labour_force = self.employed_count + self.seeking_count
+        row = {
+            "month": m,
+            "time_months": t,
+            "employed": self.employed_count,
+            "seeking": self.seeking_count,
+            "out_of_market": self.out_count,
+            "unemployment_rate": self.seeking_count / labour_force if labour_force else 0.0,
+            "open_vacancies": self.n_open_market,
+            "internal_vacancies": 0,
+            "vacancies_opened": mc.vacancies_opened,
+            "vacancies_expired": mc.vacancies_expired,
+        }
+        for ch in CHANNELS:
+            row[f"hires_{ch}"] = mc.hires[ch]
+        row["hires"] = sum(mc.hires[ch] for ch in CHANNELS if ch != "internal")
+        for reason in SEPARATION_REASONS:
+            row[f"separations_{reason}"] = mc.separations[reason]
+        row["separations"] = separations
+        row["quits"] = mc.separations["quit"] + mc.separations["job_to_job"]
+        row["hires_from_seeking"] = mc.hires_from_seeking
+        row["employed_to_seeking"] = mc.employed_to_seeking
+        row["employed_to_out"] = mc.employed_to_out
+        row["seeking_to_out"] = mc.seeking_to_out
+        row["market_exits"] = mc.market_exits
+        row["market_entries"] = mc.market_entries
+        row["ties_formed"] = mc.ties_formed
+        row["churn_rate"] = separations / prev_employed if (m > 0 and prev_employed) else 0.0
+        row["mean_tenure_months"] = (
+            t - self._since_sum / self.employed_count if self.employed_count else 0.0
+        )
+        row["in_onboarding"] = self._count_onboarding(t)
+        hooks = self.hooks.month_end
+        if hooks:
+            ev = MonthEnd(m, t, row)
+            for hook in hooks:
+                hook(ev)
+        row["knowledge_mixing"] = float(self.knowledge.mixing(t).mean())
+        stats = {
+            "edges": float(self.net.n_edges),
+            "mean_degree": np.nan,
+            "clustering": np.nan,
+            "giant_component_share": np.nan,
+            "two_hop_share": np.nan,
+        }
+        if with_network or m == 0:
+            stats.update(
+                network_statistics(self.net, self._stats_rng, self.sc.outputs.network_stats_sample)
+            )
+        row.update(stats)
+        row["internal_vacancies"] = self._internal_open
+        self.series.append(row)
+        mc.reset()
+
+    # ------------------------------------------------------------------ run
+    def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
+        """Simulate until ``horizon_months``; ``progress(t_months)`` is called each month."""
+        self._progress = progress
+        procs = [*self.processes(), self._month_process()]
+        for mechanism in self.mechanisms:
+            mechanism.start()
+            procs.extend(mechanism.processes())
+        run_processes(self.env, procs, self.sc.horizon_months + 1e-9)
+        return self
+
+    # ------------------------------------------------------------------ tables
+    def timeseries(self) -> pd.DataFrame:
+        """Month-end stocks and within-month flows, one row per month (month 0 = start)."""
+        return pd.DataFrame(self.series)
+
+    def events(self) -> pd.DataFrame:
+        """The event log (empty if switched off)."""
+        return self.log.to_frame()
+
+    def worker_table(self) -> pd.DataFrame:
+        """One row per worker at the end of the run."""
+        t = self.env.now
+        w = self.workers
+        employed = np.asarray(self.state) == EMPLOYED
+        income = [
+            inc + (self.salary[i] * (t - self.paid_until[i]) if self.state[i] == EMPLOYED else 0.0)
+            for i, inc in enumerate(self.income_salary)
+        ]
+        return pd.DataFrame(
+            {
+                "worker": np.arange(w.n, dtype=np.int32),
+                "skill": w.skill.astype(np.int16),
+                "productivity": w.productivity,
+                "vital_force": w.vital,
+                "region": self.region,
+                "state": pd.Categorical.from_codes(
+                    np.asarray(self.state, dtype=np.int8), categories=list(STATES)
+                ),
+                "employer": np.asarray(self.employer, dtype=np.int32),
+                "since_months": np.where(employed, self.since, np.nan),
+                "channel": np.where(employed, self.channel, ""),
+                "salary": np.where(employed, self.salary, 0.0),
+                "satisfaction": np.where(employed, self.satisfaction, np.nan),
+                "jobs_held": np.asarray(self.n_jobs, dtype=np.int32),
+                "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
+                "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
+                "income_salary": income,
+                **(self.platform.worker_columns() if self.platform is not None else {}),
+            }
+        )
+
+    def company_table(self) -> pd.DataFrame:
+        """One row per company at the end of the run."""
+        t = self.env.now
+        c = self.companies
+        vac = np.zeros(c.n, dtype=np.int32)
+        for k, lst in enumerate(self.open_market):
+            vac[k] = len(lst)
+        for v, s in enumerate(self.vac_status):
+            if s == V_INTERNAL:
+                vac[self.vac_company[v]] += 1
+        return pd.DataFrame(
+            {
+                "company": np.arange(c.n, dtype=np.int32),
+                "size_class": pd.Categorical.from_codes(
+                    c.size_class, categories=list(SIZE_CLASSES)
+                ),
+                "policy": pd.Categorical.from_codes(c.policy, categories=list(POLICIES)),
+                "initial_positions": c.positions,
+                "employees": np.asarray([len(s) for s in self.staff], dtype=np.int32),
+                "open_vacancies": vac,
+                "brand": c.brand,
+                "pay": c.pay,
+                "main_skill": c.main_skill.astype(np.int16),
+                "hires": np.asarray(self.company_hires, dtype=np.int32),
+                "internal_moves": np.asarray(self.company_internal_moves, dtype=np.int32),
+                "onboarding_costs": np.asarray(self.company_hires, dtype=np.float64)
+                * self.sc.companies.onboarding_cost,
+                "separations": np.asarray(self.company_separations, dtype=np.int32),
+                "knowledge_foreign": self.knowledge.foreign(t),
+                "knowledge_mixing": self.knowledge.mixing(t),
+                "knowledge_origins": [self.knowledge.origins(k) for k in range(c.n)],
+            }
+        )

@@ -1,0 +1,117 @@
+"""Referral cascades: a posted vacancy reaches members, who recommend fitting contacts, who
+apply or pass it on, so chains of several hops form (each hop an exponential delay, months).
+The chance to recommend or pass on rises with the reward the payout rule promises.
+"""
+
+from __future__ import annotations
+
+import math
+
+from netsim.market.state import EMPLOYED, OUT
+
+
+class Cascades:
+    """Mixin of :class:`~netsim.platform.referral_platform.ReferralPlatform`: cascades."""
+
+    def _response(self, base: float, reward: float) -> float:
+        k = self.cfg.reward_sensitivity
+        return 1.0 - (1.0 - base) * math.exp(-k * max(reward, 0.0) / 1000.0)
+
+    def _expected_reward(self, position_from_end: int, c: int) -> float:
+        """What a referrer expects at ``position_from_end`` for a hire at company c."""
+        key = (position_from_end, c)
+        reward = self._reward_cache.get(key)
+        if reward is None:
+            salary = self.market.base_salary * self.market.company_pay(c)
+            reward = self.rule.expected_reward(
+                position_from_end, salary, self.cfg.expected_stay_months
+            )
+            self._reward_cache[key] = reward
+        return reward
+
+    def post(self, v: int) -> None:
+        """A vacancy went on the open market: show it to members if its company subscribes."""
+        c = self.market.vacancy_company(v)
+        if not self.subscriber[c]:
+            return
+        self.recommended[v] = set()
+        rand = self.rand
+        members = self.member_list
+        for _ in range(min(self.cfg.reach, len(members))):
+            a = rand.choice(members)
+            if self._may_refer(a, c):
+                self._schedule_activation(v, a, (), c)
+        self._gamers_see(v, c)
+
+    def _may_refer(self, a: int, c: int) -> bool:
+        """Staff of restricting companies stay off the platform; only embracing companies
+        let their own staff refer into the company."""
+        e = self.market.employer(a)
+        if e < 0:
+            return True
+        policy = self.market.company_policy(e)
+        if policy == 0:
+            return False
+        return e != c or policy == 2
+
+    def _after_hop(self, fn) -> None:
+        self.market.after(self.rand.exponential(1.0 / self.cfg.hop_delay_months), fn)
+
+    def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
+        """Person ``a`` will see vacancy v (at company c) after one hop.
+
+        Which fitting contacts ``a`` will recommend is drawn now: the draws are independent
+        of everything that can change during the hop, so drawing them early changes no
+        distribution, and a person who would recommend nobody costs no event.
+        """
+        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
+        if p <= 0.0:
+            return
+        market, rand = self.market, self.rand
+        skill, skill_of = market.vacancy_skill(v), market.skills
+        chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand.random() < p]
+        if chosen:
+            self._after_hop(lambda _ev: self._activate(v, a, chain, chosen))
+
+    def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
+        """Person ``a`` has seen vacancy v and recommends the ``chosen`` contacts who are
+        still eligible (not yet recommended, not in the chain, not at the company, in the
+        market)."""
+        market = self.market
+        market.count_event()
+        if not market.vacancy_open(v):  # filled or expired meanwhile
+            return
+        c = market.vacancy_company(v)
+        strategy = self.strategies[self.strategy[a]]
+        chain = chain + strategy.identities(self, a)
+        if len(chain) > self.cfg.max_chain:
+            return
+        rec = self.recommended[v]
+        employer, state = market.employers, market.states
+        # Nobody in the chain can be its candidate (no loops back to a referrer).
+        referrers = {self.owner(i) for i in chain}
+        for k in chosen:
+            if k in rec or k in referrers or employer[k] == c or state[k] == OUT:
+                continue
+            rec.add(k)
+            self.month["recommendations"] += 1
+            self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
+
+    def _recommended(self, v: int, k: int, chain: tuple[int, ...]) -> None:
+        market = self.market
+        market.count_event()
+        if not market.vacancy_open(v):
+            return
+        c = market.vacancy_company(v)
+        p_apply = self.cfg.apply_probability
+        if market.state(k) == EMPLOYED:
+            p_apply *= 1.0 - market.satisfaction(k)
+        if self.rand.random() < p_apply:
+            market.apply(k, v, "platform", chain, self.admit)
+            return
+        if len(chain) >= self.cfg.max_chain or not self._may_refer(k, c):
+            return
+        p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
+        if self.rand.random() < p_pass:
+            self._join(k)
+            self._schedule_activation(v, k, chain, c)

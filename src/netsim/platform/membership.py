@@ -1,0 +1,110 @@
+"""Platform membership: who is a member at the start, their strategies, fake identities,
+and growth by invitation (members invite a non-member contact at a rate per month).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netsim.platform.gaming import sybil_take
+from netsim.platform.ledger import PLATFORM
+from netsim.platform.strategies import BUILT_IN_GAMING, STRATEGIES, Honest, Strategy
+
+
+class Membership:
+    """Mixin of :class:`~netsim.platform.referral_platform.ReferralPlatform`: members."""
+
+    def _init_members(self, gen: np.random.Generator, n: int) -> None:
+        cfg = self.cfg
+        weight = np.where(self.market.world.workers.vital, cfg.vital_member_multiplier, 1.0)
+        p = np.minimum(1.0, cfg.member_share * n * weight / weight.sum())
+        member = gen.random(n) < p
+        self.member = member.tolist()
+        self.member_list = np.flatnonzero(member).tolist()
+        # Strategy 0 is honest; then the built-in gaming strategies and any custom ones,
+        # each taking its share of the members (one uniform draw per worker).
+        g = cfg.gaming
+        chosen = [(STRATEGIES.get(name), getattr(g, key)) for name, key in BUILT_IN_GAMING]
+        chosen += [(STRATEGIES.get(name), share) for name, share in g.custom_shares.items()]
+        self.strategies: list[Strategy] = [Honest()] + [cls() for cls, _ in chosen]
+        u = gen.random(n)
+        strategy = np.zeros(n, dtype=np.int8)
+        low = 0.0
+        for code, (_, share) in enumerate(chosen, start=1):
+            strategy[member & (u >= low) & (u < low + share)] = code
+            low += share
+        self.strategy = strategy.tolist()
+        self._strategy_named = {st.name: st for st in self.strategies}
+        # Gamer candidates and who puts them forward (e.g. a rotation pair's referrer, or a
+        # self-referrer themself). Seeking candidates wait in pools by skill.
+        self.partner = [-1] * n
+        self._sponsor: dict[int, int] = {}
+        for code, st in enumerate(self.strategies):
+            for m in np.flatnonzero(strategy == code).tolist() if code else []:
+                candidate = st.recruit(self, m, gen)
+                if candidate >= 0:
+                    self._sponsor.setdefault(candidate, m)
+        self._pool: dict[int, list[int]] = {}
+        self._in_pool: set[int] = set()
+
+    def strategy_of(self, worker: int) -> Strategy:
+        """The referral strategy a worker follows (honest for non-members)."""
+        return self.strategies[self.strategy[worker]]
+
+    def sybils_pay(self) -> bool:
+        """Whether fake identities raise a last referrer's take under the rule."""
+        if self._sybils_pay is None:
+            salary = self.market.base_salary
+            without, with_fakes = sybil_take(
+                self.rule,
+                1,
+                0,
+                self.cfg.gaming.sybils_per_cheater,
+                salary,
+                self.cfg.expected_stay_months,
+            )
+            self._sybils_pay = with_fakes > without + 1e-9
+        return self._sybils_pay
+
+    def fakes_of(self, member: int) -> tuple[int, ...]:
+        """The fake identities (negative ids) a sybil member runs, created on first use."""
+        fakes = self._fakes.get(member)
+        if fakes is None:
+            fakes = tuple(self._new_fake(member) for _ in range(self.cfg.gaming.sybils_per_cheater))
+            self._fakes[member] = fakes
+        return fakes
+
+    def _new_fake(self, owner: int) -> int:
+        self._fake_owner.append(owner)
+        return -len(self._fake_owner)
+
+    def owner(self, identity: int) -> int:
+        """The worker behind a chain identity."""
+        return identity if identity >= 0 else self._fake_owner[-identity - 1]
+
+    def _join(self, k: int) -> None:
+        if not self.member[k]:
+            self.member[k] = True
+            self.member_list.append(k)
+            self.month["new_members"] += 1
+
+    def invite_process(self):
+        """Members invite a random non-member contact (thinning against all workers)."""
+        n = self.market.n_workers
+        rate = self.cfg.invite_rate_per_month * n
+        if rate <= 0.0:
+            return
+        market, rand = self.market, self.rand
+        while True:
+            yield market.timeout(rand.exponential(rate))
+            market.count_event()
+            i = rand.integers(n)
+            if not self.member[i]:
+                continue
+            k = market.random_contact(i, rand)
+            if k >= 0 and not self.member[k]:
+                self._join(k)
+                self.ledger.pay(
+                    market.now, PLATFORM, ("worker", i), self.cfg.invite_bonus, "invite_bonus"
+                )
+                self.month["invite_bonuses"] += self.cfg.invite_bonus

@@ -1,0 +1,78 @@
+"""Initial social graphs among workers, as named plug-ins (:data:`GRAPH_GENERATORS`).
+
+:mod:`~netsim.world.graphs.base` holds the plug-in interface (:class:`GraphGenerator`,
+:class:`GeneratorParams`, :class:`PeopleAttributes`) and the registry;
+:mod:`~netsim.world.graphs.random_graphs` and :mod:`~netsim.world.graphs.files` the built-in
+generators, registered when this package is imported. Degrees are numbers of ties per worker.
+
+Built-in generators:
+
+``barabasi_albert``
+    Preferential attachment (NetworkX); ``m`` ties per newcomer. Ignores ``degree_weight``.
+``watts_strogatz``
+    Small world (NetworkX): ring lattice of ``k`` neighbours, rewired with probability ``p``.
+    Ignores ``degree_weight``.
+``stochastic_block``
+    Regions or communities: ``blocks`` blocks of equal size (assigned at random), a share
+    ``within_share`` of ties inside a worker's block; degree-corrected by ``degree_weight``.
+    Sets the node attribute ``region`` (int, ``0..blocks-1``). No other generator sets it.
+``homophily``
+    Homophily by skill: a share ``homophily`` of ties join workers of the same skill;
+    degree-corrected by ``degree_weight``.
+``edge_list``
+    Ties read from a text file of ``u v`` lines.
+``graphml``
+    Ties read from a GraphML file.
+"""
+
+from netsim.world.graphs.base import (
+    GRAPH_GENERATORS,
+    GeneratorParams,
+    GraphGenerator,
+    PeopleAttributes,
+    check_graph,
+    generate_graph,
+)
+from netsim.world.graphs.files import (
+    EdgeList,
+    EdgeListParams,
+    GraphML,
+    GraphMLParams,
+    read_edge_list,
+    read_graphml_file,
+)
+from netsim.world.graphs.random_graphs import (
+    BarabasiAlbert,
+    BarabasiAlbertParams,
+    Homophily,
+    HomophilyParams,
+    StochasticBlock,
+    StochasticBlockParams,
+    WattsStrogatz,
+    WattsStrogatzParams,
+    grouped_chung_lu,
+)
+
+__all__ = [
+    "GRAPH_GENERATORS",
+    "GeneratorParams",
+    "GraphGenerator",
+    "PeopleAttributes",
+    "check_graph",
+    "generate_graph",
+    "grouped_chung_lu",
+    "read_edge_list",
+    "read_graphml_file",
+    "BarabasiAlbert",
+    "BarabasiAlbertParams",
+    "WattsStrogatz",
+    "WattsStrogatzParams",
+    "StochasticBlock",
+    "StochasticBlockParams",
+    "Homophily",
+    "HomophilyParams",
+    "EdgeList",
+    "EdgeListParams",
+    "GraphML",
+    "GraphMLParams",
+]
