@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from netsim.config import copy_data, load_scenario, read_yaml, validation_issues
+from netsim.config import copy_data, load_scenario, read_yaml
 from netsim.errors import Issue, NetsimInputError, unknown_name_problem
+from netsim.experiment_messages import experiment_issues
 from netsim.scenario import Scenario
 from netsim.variants import (
     MAX_DESIGN_POINTS,
@@ -241,14 +241,7 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
-        issues = validation_issues(exc, Experiment)
-        for n, err in enumerate(exc.errors(include_url=False)):
-            if err["type"] == "extra_forbidden":  # sections behind Optional/dict: name choices
-                owner = _owner_model(err["loc"][:-1])
-                if owner is not None:
-                    choices = [f.alias or k for k, f in owner.model_fields.items()]
-                    issues[n] = (issues[n][0], unknown_name_problem(str(err["loc"][-1]), choices))
-        raise NetsimInputError.combine([_fix_alias(i) for i in issues]) from None
+        raise NetsimInputError.combine(experiment_issues(exc)) from None
 
     try:
         base_path = (where / exp.base).resolve()
@@ -318,42 +311,6 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
         problem=problem,
         sample_matrix=matrix,
     )
-
-
-def _owner_model(loc) -> type[BaseModel] | None:
-    """The model at ``loc`` of an experiment, looking through Optional and dict values."""
-    model: Any = Experiment
-    expect_key = False
-    for part in loc:
-        if expect_key:
-            expect_key = False
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        fld = model.model_fields.get(part) or next(
-            (f for f in model.model_fields.values() if f.alias == part), None
-        )
-        if fld is None:
-            return None
-        model, expect_key = _unwrap(fld.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _unwrap(ann: Any) -> tuple[Any, bool]:
-    """(model class inside ``ann``, whether a dict key comes first)."""
-    args = [a for a in typing.get_args(ann) if a is not type(None)]
-    if typing.get_origin(ann) is dict:
-        return (args[1] if len(args) == 2 else None), True
-    if args and typing.get_origin(ann) is not list:
-        return _unwrap(args[0])
-    return ann, False
-
-
-def _fix_alias(issue: Issue) -> Issue:
-    key, problem = issue
-    if key is not None:
-        key = key.replace("list_", "list")
-    return key, problem.replace("list_", "list")
 
 
 def _resolve(
