@@ -30,7 +30,7 @@ from pathlib import Path
 
 import simpy
 
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
 from netsim.model.simulation import Simulation
 
 HERE = Path(__file__).parent

@@ -76,7 +76,7 @@ def overhead(tmp: Path, runs: int) -> None:
         "replications": runs // 4,
         "seed": 2,
     }
-    mod = importlib.import_module("netsim.executors")  # where the runs are executed
+    mod = importlib.import_module("netsim.experiments.executors")  # where the runs are executed
     real = mod._execute
     own: list[float] = []
 

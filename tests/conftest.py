@@ -7,7 +7,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
 
 # In CI, property tests draw the same examples every run, so a red CI always means a
 # reproducible failure; locally they explore new examples each run.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import netsim
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Every shipped scenario file.

@@ -19,7 +19,7 @@ import yaml
 from conftest import small_scenario
 from netsim.api import load, run
 from netsim.cli import main
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 5

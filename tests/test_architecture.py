@@ -1,110 +1,42 @@
 """The package's architecture: no import cycle, no module over 500 lines, rooms layered.
 
-Every module under ``src/netsim`` is parsed with :mod:`ast`; every ``import`` and
-``from ... import`` counts, including those inside functions and under
-``if TYPE_CHECKING:``. ``from netsim.x import y`` is an import of module ``netsim.x.y`` when
-that is a module, else of ``netsim.x``. Importing a module also runs its parent packages'
-``__init__``, but those edges are implied, not written, so they are not counted here.
-
-Rooms are the sub-packages; a room may import only rooms below it in :data:`LAYERS`.
-Modules not yet in a room (the flat ``netsim.*`` modules, moved into rooms step by step)
-are nodes of the cycle check but have no layer and no length limit yet. Rooms that do not
-exist yet are allowed in :data:`LAYERS`.
+The import graph comes from :func:`netsim.architecture.import_graph`, which parses every
+module with :mod:`ast`; every ``import`` and ``from ... import`` counts, including those
+inside functions and under ``if TYPE_CHECKING:``. Rooms are the sub-packages; a room may
+import only rooms below it in :data:`~netsim.architecture.LAYERS`, and never the front door
+(``netsim``, ``api``, ``cli``, ``docgen``, ``architecture``) or a compatibility alias.
 """
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-PACKAGE = SRC / "netsim"
-
-#: The rooms, lowest first: a room may import only rooms listed before it (and itself).
-LAYERS = (
-    "engine",
-    "scenario",
-    "world",
-    "output",
-    "market",
-    "platform",
-    "model",
-    "experiments",
-    "viz",
+from netsim.architecture import (
+    ALIASES,
+    FRONT_DOOR,
+    LAYERS,
+    MAX_LINES,
+    PACKAGE,
+    import_graph,
+    module_lines,
+    modules,
+    room_of,
 )
-
-MAX_LINES = 500
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(SRC).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _modules() -> dict[str, Path]:
-    return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
-
-
-def _resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
-    base = module.split(".")
-    if not is_package:
-        base = base[:-1]
-    base = base[: len(base) - (level - 1)] if level > 1 else base
-    return ".".join(base + ([target] if target else []))
-
-
-def _imports(module: str, path: Path, modules: dict[str, Path]) -> set[str]:
-    """The netsim modules that ``module`` imports anywhere in its source."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                name = alias.name
-                while name and name not in modules:
-                    name = name.rpartition(".")[0]
-                if name.startswith("netsim"):
-                    found.add(name)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = _resolve_relative(
-                    module, path.name == "__init__.py", node.level, node.module
-                )
-            else:
-                base = node.module or ""
-            if not base.startswith("netsim"):
-                continue
-            for alias in node.names:
-                sub = f"{base}.{alias.name}"
-                if sub in modules:
-                    found.add(sub)
-                elif base in modules:
-                    found.add(base)
-    found.discard(module)
-    return found
 
 
 def _graph() -> nx.DiGraph:
-    modules = _modules()
-    g = nx.DiGraph()
-    g.add_nodes_from(modules)
-    for name, path in modules.items():
-        for target in _imports(name, path, modules):
-            g.add_edge(name, target)
-    return g
+    return import_graph()
 
 
 def _room(module: str) -> str | None:
-    parts = module.split(".")
-    if len(parts) < 2:
-        return None
-    room = parts[1]
-    return room if (PACKAGE / room).is_dir() else None
+    return room_of(module)
+
+
+def _modules():
+    return modules()
 
 
 def test_the_import_graph_sees_the_rooms():
@@ -125,18 +57,42 @@ def test_no_import_cycle():
     pytest.fail("import cycle: " + " -> ".join([a for a, _ in cycle] + [cycle[-1][1]]))
 
 
-def _room_modules() -> list[str]:
-    return sorted(m for m in _modules() if _room(m) is not None)
+def test_every_module_is_in_a_room_or_the_front_door_or_an_alias():
+    loose = [
+        m
+        for m in _modules()
+        if _room(m) is None and m not in FRONT_DOOR and m not in ALIASES
+        and m != "netsim._version"
+    ]
+    assert not loose, f"modules outside the rooms: {loose}"
+    assert set(LAYERS) == {_room(m) for m in _modules()} - {None}
 
 
-def test_rooms_exist():
-    assert {"engine", "world", "market", "platform"} <= {_room(m) for m in _room_modules()}
-
-
-@pytest.mark.parametrize("module", _room_modules())
+@pytest.mark.parametrize("module", sorted(_modules()))
 def test_module_is_short(module):
-    lines = _modules()[module].read_text(encoding="utf-8").count("\n")
+    lines = module_lines(_modules()[module])
     assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES})"
+
+
+def test_no_room_imports_the_front_door_or_an_alias():
+    g = _graph()
+    wrong = [(a, b) for a, b in g.edges if _room(a) and (b in FRONT_DOOR or b in ALIASES)]
+    assert not wrong, wrong
+
+
+def test_aliases_only_re_export_their_room():
+    g = _graph()
+    for alias, target in ALIASES.items():
+        assert set(g.successors(alias)) <= {m for m in g if m.startswith(target)}, alias
+
+
+def test_the_architecture_page_is_generated_from_this_graph():
+    from netsim.architecture import architecture_markdown
+
+    text = architecture_markdown()
+    for room in LAYERS:
+        assert f'{room}["{room}/"]' in text
+    assert "market -->" in text and "platform -->" in text
 
 
 def test_rooms_import_only_rooms_below():

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from netsim.cli import main
-from netsim.console import format_value, month_progress, print_summary
 from netsim.docgen import scenario_reference_markdown
+from netsim.output.console import format_value, month_progress, print_summary
 
 REPO = Path(__file__).resolve().parents[1]
 

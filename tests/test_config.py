@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from netsim.config import load_scenario, resolved_dict, scenario_to_yaml
-from netsim.errors import NetsimInputError, did_you_mean, unknown_name_problem
+from netsim.model.loading import load_scenario
 from netsim.scenario import Scenario
+from netsim.scenario.errors import NetsimInputError, did_you_mean, unknown_name_problem
+from netsim.scenario.files import resolved_dict, scenario_to_yaml
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:
@@ -493,8 +494,8 @@ class Ring(GraphGenerator):
 def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monkeypatch):
     import sys
 
-    from netsim.api import simulate
-    from netsim.registry import PLUGIN_PATH_ENV
+    from netsim.model.run import simulate
+    from netsim.scenario.registry import PLUGIN_PATH_ENV
 
     monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
     folder = tmp_path / "scenarios"
@@ -525,7 +526,7 @@ def test_plugin_next_to_the_scenario_is_found_from_another_folder(tmp_path, monk
 def test_plugin_in_the_working_folder_is_found(tmp_path, monkeypatch):
     import sys
 
-    from netsim.registry import PLUGIN_PATH_ENV
+    from netsim.scenario.registry import PLUGIN_PATH_ENV
 
     monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
     (tmp_path / "ringplug_cwd.py").write_text(PLUGIN, encoding="utf-8")
@@ -560,7 +561,7 @@ def test_readme_plugin_example_runs_from_the_command_line(tmp_path, monkeypatch,
     import sys
 
     from netsim.cli import main
-    from netsim.registry import PLUGIN_PATH_ENV
+    from netsim.scenario.registry import PLUGIN_PATH_ENV
 
     monkeypatch.setenv(PLUGIN_PATH_ENV, "")  # restored (removed) after the test
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")

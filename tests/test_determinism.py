@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from conftest import small_scenario
-from netsim.api import simulate
+from netsim.model.run import simulate
 
 SEED = 7
 FRAMES = ("timeseries", "events", "workers", "companies")
@@ -28,8 +28,8 @@ FRAMES = ("timeseries", "events", "workers", "companies")
 SUBPROCESS_SCRIPT = """
 import json, sys
 import pandas as pd
-from netsim.api import simulate
-from netsim.config import load_scenario
+from netsim.model.run import simulate
+from netsim.model.loading import load_scenario
 sc = load_scenario(json.loads(sys.argv[1]))
 res = simulate(sc, int(sys.argv[2]))
 print(json.dumps({name: int(pd.util.hash_pandas_object(getattr(res, name), index=True).sum())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import small_scenario
-from netsim.api import simulate
+from netsim.model.run import simulate
 
 
 @pytest.mark.parametrize("rate", [0.0, 1e-300, 5e-324])

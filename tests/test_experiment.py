@@ -7,12 +7,12 @@ import pytest
 import yaml
 from scipy import stats
 
-from netsim.api import simulate
 from netsim.cli import main
-from netsim.config import load_scenario
-from netsim.errors import NetsimInputError
-from netsim.experiment import available_metrics, derive_seeds, load_design
-from netsim.sweep import confidence_interval
+from netsim.experiments.design import available_metrics, derive_seeds, load_design
+from netsim.experiments.sweep import confidence_interval
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
+from netsim.scenario.errors import NetsimInputError
 
 TINY = {
     "name": "tiny",
@@ -300,7 +300,7 @@ def test_sweep_dry_run_lists_runs_and_writes_nothing(tmp_path, base, capsys):
 
 
 def test_dry_run_marks_finished_runs_done_and_duplicates(tmp_path, base):
-    from netsim.experiment import plan
+    from netsim.experiments.design import plan
 
     path = write_experiment(
         tmp_path, variants={"list": [{"label": "a"}, {"label": "same as a"}]}, replications=1

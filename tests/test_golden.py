@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import small_scenario
-from netsim.api import simulate
+from netsim.model.run import simulate
 
 GOLDEN = Path(__file__).parent / "golden" / "small_seed7.json"
 SEED = 7

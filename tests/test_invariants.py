@@ -27,8 +27,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netsim.api import simulate
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
 from netsim.model.simulation import EMPLOYED, Simulation
 from netsim.output.recorder import CHANNELS
 

@@ -22,9 +22,9 @@ import yaml
 import netsim
 from netsim import api
 from netsim.cli import main
-from netsim.config import load_scenario
-from netsim.errors import NetsimInputError
-from netsim.results import RUN_EXTRAS, RUN_FILES, check_run_dir, write_run
+from netsim.model.loading import load_scenario
+from netsim.output.results import RUN_EXTRAS, RUN_FILES, check_run_dir, write_run
+from netsim.scenario.errors import NetsimInputError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,8 @@ def no_simulation(monkeypatch):
 def no_sweep_run(monkeypatch):
     """Make any run of a sweep fail loudly (validating an experiment may still simulate a
     tiny scenario in memory to list its metrics)."""
-    monkeypatch.setattr(importlib.import_module("netsim.executors"), "simulate", forbidden)
+    executors = importlib.import_module("netsim.experiments.executors")
+    monkeypatch.setattr(executors, "simulate", forbidden)
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -270,7 +271,7 @@ def test_leftovers_of_killed_runs_are_removed_but_not_a_live_runs(scenario_file,
 
 KILLED_WHILE_WRITING = """
 import os, signal, sys
-import netsim.results as results
+import netsim.output.results as results
 from netsim.api import run
 
 def killed(src, dst):  # SIGKILL after the folder is written, before it is renamed into place

@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 
 from conftest import last_hire_of_stint, small_scenario, stint_successors
-from netsim.api import simulate
 from netsim.gaming import best_rotation, closed_form_recursive_total
+from netsim.model.run import simulate
 from netsim.model.simulation import Simulation
 from netsim.payouts import PAYOUT_RULES
 

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import last_hire_of_stint, small_scenario, stint_successors
-from netsim.api import simulate
+from netsim.model.run import simulate
 from netsim.model.simulation import EMPLOYED, Simulation
 from netsim.payouts import PAYOUT_RULES
 

@@ -15,7 +15,7 @@ import matplotlib
 import pytest
 
 import netsim
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)

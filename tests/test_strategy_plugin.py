@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from netsim.api import simulate
-from netsim.config import load_scenario
-from netsim.errors import NetsimInputError
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
+from netsim.scenario.errors import NetsimInputError
 
 STRATEGY = textwrap.dedent(
     '''

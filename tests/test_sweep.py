@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 import netsim
+import netsim.scenario.errors
 from netsim.cli import main
-from netsim.experiment import load_design
+from netsim.experiments.design import load_design
 
 TINY = {
     "name": "tiny",
@@ -23,7 +24,7 @@ TINY = {
 
 def sweep_module():
     """The module whose ``simulate`` the sweep's runs call (in-process executors)."""
-    return importlib.import_module("netsim.executors")
+    return importlib.import_module("netsim.experiments.executors")
 
 
 @pytest.fixture
@@ -189,5 +190,5 @@ def test_cli_sweep(tmp_path, experiment, capsys):
 
 
 def test_scheduler_needs_dask(experiment):
-    with pytest.raises(netsim.errors.NetsimInputError, match="needs the dask executor"):
+    with pytest.raises(netsim.scenario.errors.NetsimInputError, match="needs the dask executor"):
         netsim.sweep(experiment, scheduler="tcp://localhost:1")

@@ -7,7 +7,7 @@ import re
 import yaml
 
 from netsim.cli import main
-from netsim.experiment import load_design
+from netsim.experiments.design import load_design
 
 TINY = {
     "name": "tiny",

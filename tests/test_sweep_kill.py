@@ -141,7 +141,7 @@ def test_killed_dask_sweep_leaves_nothing_running(tmp_path):
 
 def _hold_and_report(main_pid: int, conn) -> None:
     """In a child: hold a lifeline to ``main_pid``, then report ``main_alive()`` on request."""
-    from netsim import executors
+    from netsim.experiments import executors
 
     executors._watch = lambda: None  # only the explicit check, so the child can report
     executors.hold_lifeline(main_pid, die_with_parent=False)
@@ -150,14 +150,16 @@ def _hold_and_report(main_pid: int, conn) -> None:
 
 
 def _hold(main_pid: int) -> None:
-    from netsim import executors
+    from netsim.experiments import executors
 
     executors.hold_lifeline(main_pid, die_with_parent=False)
     time.sleep(60)
 
 
 def test_lifeline_sees_the_main_process_die_and_ends_the_worker():
-    ctx = multiprocessing.get_context("fork")
+    # Not "fork": earlier tests (Dask) leave threads in this process, and a fork taken while
+    # one of them holds a lock can deadlock the child.
+    ctx = multiprocessing.get_context("spawn")
     main = subprocess.Popen(["sleep", "60"])  # stands in for the sweep's main process
     other = subprocess.Popen(["sleep", "60"])
     try:
@@ -167,10 +169,12 @@ def test_lifeline_sees_the_main_process_die_and_ends_the_worker():
         reporter.start()
         worker.start()
         parent_end.send("alive?")
+        assert parent_end.poll(30), "the reporter did not answer"
         assert parent_end.recv() is True
         main.kill()
         main.wait()
         parent_end.send("alive?")  # what _execute asks before writing a run folder
+        assert parent_end.poll(30), "the reporter did not answer"
         assert parent_end.recv() is False
         parent_end.send("stop")
         other.kill()

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from netsim.api import simulate
-from netsim.config import load_scenario
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
 
 F_RATE = 0.45  # Shimer's monthly job-finding probability, as a hazard
 S_RATE = 0.034  # Shimer's monthly separation probability, as a hazard

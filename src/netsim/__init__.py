@@ -1,12 +1,10 @@
 """netsim: an agent-based, discrete-event simulator of referral networks in the labour market.
 
 Time is measured in months throughout. Start with :func:`run` (a scenario file, dict or
-:class:`~netsim.scenario.Scenario` in, a :class:`~netsim.results.RunResult` of pandas tables
+:class:`~netsim.scenario.Scenario` in, a :class:`~netsim.output.results.RunResult` of pandas tables
 out) and :func:`load` (a run folder back into a ``RunResult``).
 """
 
-import sys
-import types
 from importlib import import_module
 from typing import Any
 
@@ -16,13 +14,13 @@ from typing import Any
 _LAZY = {
     "run": "netsim.api",
     "load": "netsim.api",
-    "simulate": "netsim.api",
-    "load_scenario": "netsim.config",
-    "RunResult": "netsim.results",
-    "Scenario": "netsim.scenario",
-    "sweep": "netsim.sweep",
-    "load_experiment": "netsim.sweep",
-    "ExperimentResult": "netsim.sweep",
+    "simulate": "netsim.model.run",
+    "load_scenario": "netsim.model.loading",
+    "RunResult": "netsim.output.results",
+    "Scenario": "netsim.scenario.schema",
+    "sweep": "netsim.experiments.sweep",
+    "load_experiment": "netsim.experiments.sweep",
+    "ExperimentResult": "netsim.experiments.sweep",
 }
 
 
@@ -51,22 +49,6 @@ def _version() -> str:
     except PackageNotFoundError:  # running from a source tree without installation
         return "0+unknown"
 
-
-class _Package(types.ModuleType):
-    """The ``netsim`` package module: ``netsim.sweep`` stays the function.
-
-    Importing the submodule ``netsim.sweep`` makes the import system bind the module as the
-    package attribute ``sweep``; this keeps the public function there instead (the module
-    stays reachable as ``sys.modules["netsim.sweep"]``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "sweep" and isinstance(value, types.ModuleType):
-            value = value.sweep
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "run",

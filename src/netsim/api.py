@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from netsim.config import load_scenario
-from netsim.model.simulation import Simulation
-from netsim.results import RunResult, build_manifest, check_run_dir, load, write_run
-from netsim.scenario import Scenario
-from netsim.summary import summarize
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
+from netsim.output.results import RunResult, check_run_dir, load, write_run
+from netsim.scenario.schema import Scenario
 
 __all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate"]
 
@@ -56,44 +52,6 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunResult:
-    """Run a validated scenario in memory and collect its tables (nothing is written)."""
-    seed = scenario.seed if seed is None else int(seed)
-    resolved = scenario.model_copy(update={"seed": seed})
-    start = time.perf_counter()
-    sim = Simulation(resolved, seed).run(progress=progress)
-    timeseries = sim.timeseries()
-    workers = sim.worker_table()
-    events = sim.events()
-    summary = summarize(
-        timeseries,
-        workers,
-        np.asarray(sim.completed_tenures),
-        seed=seed,
-        horizon_months=resolved.horizon_months,
-        n_companies=sim.companies.n,
-        engine_events=sim.n_events,
-        logged_events=len(events),
-    )
-    companies = sim.company_table()
-    extra = {}
-    if sim.platform is not None:
-        summary.update(sim.platform.summary(sim.env.now))
-        extra = {"ledger": sim.platform.ledger.to_frame(), "chains": sim.platform.chain_table()}
-    wall = time.perf_counter() - start
-    return RunResult(
-        scenario=resolved,
-        seed=seed,
-        timeseries=timeseries,
-        events=events,
-        workers=workers,
-        companies=companies,
-        summary=summary,
-        manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
-        **extra,
-    )
-
-
 def run(
     scenario: str | Path | dict[str, Any] | Scenario,
     seed: int | None = None,
@@ -107,14 +65,14 @@ def run(
     ``seed`` overrides the scenario's seed; ``overrides`` are ``"path.to.key=value"``
     strings as for ``netsim run --set``. With ``out`` the run folder is written there
     atomically and ``result.path`` points to it; without, nothing is written. ``out`` is
-    checked before the run (:func:`netsim.results.check_run_dir`): it must be new, empty, or
-    a run folder of the same scenario, else :class:`~netsim.errors.NetsimInputError`.
+    checked before the run (:func:`netsim.output.results.check_run_dir`): it must be new, empty, or
+    a run folder of the same scenario, else :class:`~netsim.scenario.errors.NetsimInputError`.
     """
     sc = load_scenario(scenario, overrides)
     if out is not None:
         check_run_dir(out, sc.name)  # refuse before spending the run's time
     if progress:
-        from netsim.console import month_progress
+        from netsim.output.console import month_progress
 
         with month_progress(sc.horizon_months, enabled=True) as update:
             result = simulate(sc, seed, progress=update)

@@ -1,8 +1,9 @@
-"""The ``netsim`` command line: validate, run, schema, docs.
+"""The ``netsim`` command line: validate, run, sweep, plot, report, schema, docs.
 
-Bad input (a :class:`~netsim.errors.NetsimInputError`) prints one message on stderr and exits
-with code 2, without a traceback and without writing anything. Any other exception is a bug
-and keeps its traceback.
+Part of the front door (with :mod:`netsim.api` and :mod:`netsim.docgen`): nothing in the
+rooms imports it. Bad input (a :class:`~netsim.scenario.errors.NetsimInputError`) prints one
+message on stderr and exits with code 2, without a traceback and without writing anything.
+Any other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from netsim.errors import NetsimInputError
+from netsim.scenario.errors import NetsimInputError
 
 __all__ = ["build_parser", "main"]
 
@@ -77,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_schema)
 
     p = sub.add_parser(
-        "docs", help="write docs/scenarios.md and docs/reference.md from the schema and registries"
+        "docs",
+        help="write docs/scenarios.md, reference.md and architecture.md from the code",
     )
     p.add_argument(
         "--check",
@@ -187,8 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from netsim.config import load_scenario, read_yaml
-    from netsim.experiment import is_experiment
+    from netsim.experiments.design import is_experiment
+    from netsim.model.loading import load_scenario
+    from netsim.scenario.files import read_yaml
 
     if is_experiment(read_yaml(args.file, what="scenario or experiment")):
         return _validate_experiment(args)
@@ -202,7 +205,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _validate_experiment(args: argparse.Namespace) -> int:
     """``netsim validate`` of an experiment file: the file and every variant's scenario."""
-    from netsim.experiment import load_design
+    from netsim.experiments.design import load_design
 
     if args.overrides:
         raise NetsimInputError(
@@ -223,7 +226,7 @@ def _validate_experiment(args: argparse.Namespace) -> int:
 
 def _print_plan(design, out: Path) -> int:
     """``netsim sweep --dry-run``: one line per run, then the totals; writes nothing."""
-    from netsim.experiment import plan
+    from netsim.experiments.design import plan
 
     rows = plan(design, out)
     print(f"{'run id':<12}  {'action':<9}  {'rep':>3}  {'seed':>10}  variant")
@@ -239,12 +242,12 @@ def _print_plan(design, out: Path) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from netsim.config import load_scenario
+    from netsim.model.loading import load_scenario
 
     scenario = load_scenario(args.file, args.overrides)  # bad input stops here: nothing written
 
     from netsim import api
-    from netsim.console import print_summary
+    from netsim.output.console import print_summary
 
     seed = scenario.seed if args.seed is None else args.seed
     out = args.out
@@ -298,14 +301,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import time
 
-    from netsim.experiment import load_design
+    from netsim.experiments.design import load_design
 
     design = load_design(args.file)  # bad input stops here: nothing written
     if args.dry_run:
         return _print_plan(design, args.out or Path("results") / design.name)
     executor = args.executor or ("dask" if args.scheduler else "local")
 
-    from netsim.sweep import sweep
+    from netsim.experiments.sweep import sweep
 
     start = time.perf_counter()
     result = sweep(
@@ -343,7 +346,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def scenario_json_schema() -> dict:
     """JSON Schema of scenario files, as editors (yaml-language-server) expect it."""
-    from netsim.scenario import Scenario
+    from netsim.scenario.schema import Scenario
 
     schema = Scenario.model_json_schema()
     return {

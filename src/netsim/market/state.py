@@ -24,7 +24,7 @@ from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
 from netsim.engine.timers import WorkerTimers
 from netsim.output.recorder import EventLog, MonthCounters
-from netsim.scenario import Scenario
+from netsim.scenario.schema import Scenario
 from netsim.world.build import World
 from netsim.world.knowledge import KnowledgeStocks
 

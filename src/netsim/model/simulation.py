@@ -25,7 +25,7 @@ from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
-from netsim.scenario import Scenario
+from netsim.scenario.schema import Scenario
 from netsim.world.build import build_world
 from netsim.world.netstats import network_statistics
 from netsim.world.population import POLICIES, SIZE_CLASSES

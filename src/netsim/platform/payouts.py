@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from netsim.registry import Registry
+from netsim.scenario.registry import Registry
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from netsim.platform.membership import Membership
 from netsim.platform.money import Money, PlatformHire
 from netsim.platform.outputs import Outputs
 from netsim.platform.payouts import PAYOUT_RULES, PayoutRule
-from netsim.scenario import Scenario
+from netsim.scenario.schema import Scenario
 
 
 class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, Outputs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from netsim.registry import Registry
+from netsim.scenario.registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np

@@ -1,6 +1,6 @@
 """The viz room: figures of runs and experiments, and the HTML report.
 
-Every figure function takes a :class:`~netsim.results.RunResult` (or, for experiments,
+Every figure function takes a :class:`~netsim.output.results.RunResult` (or, for experiments,
 DataFrames) and an optional matplotlib ``ax``; it draws into ``ax`` if given, otherwise into a
 new figure, and returns the figure. Figures are built without ``pyplot``, so they work under
 any backend (files are written with Agg) and leave no global state behind; a figure returned
@@ -23,9 +23,11 @@ Modules, one concept each:
 - :mod:`~netsim.viz.figure_sets`: all figures of a run or experiment, saving, plot folders;
 - :mod:`~netsim.viz.report`: one self-contained HTML page per run or experiment folder.
 
-What the room may import: :mod:`netsim.results` and :mod:`netsim.errors` (output and input
-errors), pandas, numpy, scipy, networkx and matplotlib; never the engine, except the guarded
-lazy rebuild of a run's initial network in :func:`~netsim.viz.network_plot.initial_network`.
+What the room may import: :mod:`netsim.output.results` and :mod:`netsim.scenario.errors`
+(output and input errors), pandas, numpy, scipy, networkx and matplotlib; never the engine or
+the market, except the guarded lazy redraw of a run's initial world
+(:mod:`netsim.world.build` with the run's own random streams) in
+:func:`~netsim.viz.network_plot.initial_network`.
 Nothing below the command line imports this room, so matplotlib is loaded only by figure
 and report commands.
 """

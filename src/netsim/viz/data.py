@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from netsim.results import RunResult
+    from netsim.output.results import RunResult
 
 __all__ = [
     "SCHEMAS",

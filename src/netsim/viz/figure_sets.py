@@ -6,8 +6,8 @@ this module); :func:`experiment_figures` draws the experiment figures that the t
 support; :func:`save_figures` writes figures as PNG and SVG; :func:`plot_dir` does all of it
 for a run or experiment folder on disk.
 
-May import the other :mod:`netsim.viz` modules, :mod:`netsim.results` (loading run folders),
-:mod:`netsim.errors`, pandas and matplotlib; never the engine.
+May import the other :mod:`netsim.viz` modules, :mod:`netsim.output.results` (loading run folders),
+:mod:`netsim.scenario.errors`, pandas and matplotlib; never the engine.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from netsim.viz.experiment_plots import (
 from netsim.viz.style import FIGURES, stem
 
 if TYPE_CHECKING:
-    from netsim.results import RunResult
+    from netsim.output.results import RunResult
 
 __all__ = [
     "run_figures",
@@ -166,7 +166,7 @@ def is_experiment_dir(path: str | Path) -> bool:
 
 
 def _unreadable(path: Path, exc: Exception):
-    from netsim.errors import NetsimInputError
+    from netsim.scenario.errors import NetsimInputError
 
     return NetsimInputError(f"cannot read this results folder: {exc}", file=str(path))
 
@@ -175,7 +175,7 @@ def load_experiment_tables(path: str | Path) -> dict[str, Any]:
     """``runs``, ``comparison``, ``sensitivity`` (and ``parameters``, ``metrics`` if known).
 
     Reads the manifest and the parquet files present; a file that cannot be read raises
-    :class:`~netsim.errors.NetsimInputError` naming the folder.
+    :class:`~netsim.scenario.errors.NetsimInputError` naming the folder.
     """
     path = Path(path)
     out: dict[str, Any] = {}
@@ -197,8 +197,8 @@ def load_experiment_tables(path: str | Path) -> dict[str, Any]:
 
 
 def load_run(path: str | Path) -> RunResult:
-    """:func:`netsim.results.load`, with an unreadable folder reported as bad input."""
-    from netsim.results import load
+    """:func:`netsim.output.results.load`, with an unreadable folder reported as bad input."""
+    from netsim.output.results import load
 
     path = Path(path)
     try:

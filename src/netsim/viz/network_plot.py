@@ -1,6 +1,6 @@
 """The ego-network figure: one worker's social ties and the referral chains through them.
 
-A :class:`~netsim.results.RunResult` does not hold the social network, so
+A :class:`~netsim.output.results.RunResult` does not hold the social network, so
 :func:`network_at_end` rebuilds it: the initial network is drawn again from the scenario and
 seed (construction is deterministic and does not advance the dynamics), and every
 ``tie_formed`` event of the event log is added on top. The edge count is checked against the
@@ -31,7 +31,7 @@ from netsim.viz.data import run_title, table
 from netsim.viz.style import GAMING_COLOURS, OKABE_ITO, axes_of, draw_note, figure_function
 
 if TYPE_CHECKING:
-    from netsim.results import RunResult
+    from netsim.output.results import RunResult
 
 __all__ = ["initial_network", "network_at_end", "choose_ego", "plot_ego_network"]
 
@@ -45,9 +45,12 @@ def initial_network(result: RunResult) -> nx.Graph | None:
     ``None`` (with a warning) if it cannot be rebuilt, e.g. a graph file that has moved.
     """
     try:
-        from netsim.simulation import Simulation  # the engine draws the world it starts from
+        # The world is drawn first from the run's own streams, so it is the run's network.
+        from netsim.engine.rng import spawn_generators
+        from netsim.world.build import build_world
 
-        return Simulation(result.scenario, result.seed).net.to_networkx()
+        gens = spawn_generators(result.seed)
+        return build_world(result.scenario, gens["population"], gens["graph"]).net.to_networkx()
     except Exception as exc:  # noqa: BLE001 - any failure only costs the figure its ties
         warnings.warn(f"could not rebuild the network: {exc}", stacklevel=2)
         return None

@@ -4,7 +4,7 @@ The page embeds every figure of :mod:`netsim.viz` as a base64 PNG (no external f
 so it can be mailed or archived on its own), the summary table, the resolved scenario YAML,
 and for an experiment the comparison table.
 
-May import the other :mod:`netsim.viz` modules, :mod:`netsim.results`, pandas, PyYAML and
+May import the other :mod:`netsim.viz` modules, :mod:`netsim.output.results`, pandas, PyYAML and
 matplotlib; never the engine.
 """
 
@@ -146,7 +146,7 @@ def _page(title: str, meta: str, sections: list[tuple[str, str]]) -> str:
 
 
 def run_report_html(result, figures: Mapping[str, Figure] | None = None) -> str:
-    """The report page of a :class:`~netsim.results.RunResult`."""
+    """The report page of a :class:`~netsim.output.results.RunResult`."""
     figures = run_figures(result) if figures is None else figures
     m = result.manifest or {}
     meta = (

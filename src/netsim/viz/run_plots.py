@@ -1,7 +1,7 @@
 """Time-series and distribution figures of one run.
 
 Labour market, churn, hires by channel, tenure distribution, platform money, knowledge
-mixing and referral chain lengths. Each takes a :class:`~netsim.results.RunResult` and an
+mixing and referral chain lengths. Each takes a :class:`~netsim.output.results.RunResult` and an
 optional matplotlib ``ax``, and returns the figure. A run that lacks what a figure shows (no
 platform, no platform hires, no completed month, a column an older run folder does not have)
 gets a figure with a note saying so, never an exception. Time is in months, money in
@@ -44,7 +44,7 @@ from netsim.viz.style import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from netsim.results import RunResult
+    from netsim.output.results import RunResult
 
 __all__ = [
     "plot_labour_market",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim.scenario import Scenario
+from netsim.scenario.schema import Scenario
 from netsim.world.graphs import GRAPH_GENERATORS, PeopleAttributes
 from netsim.world.network import SocialNetwork
 from netsim.world.population import Companies, Workers, draw_companies, draw_workers

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netsim.scenario import Scenario
+from netsim.scenario.schema import Scenario
 
 #: Company size classes, coded in :attr:`Companies.size_class`.
 SIZE_CLASSES = ("sme", "large")

@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from netsim.engine.gctools import gc_paused
-from netsim.registry import Registry
+from netsim.scenario.registry import Registry
 
 if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
     import networkx as nx

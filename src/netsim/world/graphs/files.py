@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from netsim.scenario import F
+from netsim.scenario.schema import F
 from netsim.world.graphs.base import (
     GRAPH_GENERATORS,
     GeneratorParams,

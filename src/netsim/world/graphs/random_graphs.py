@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from netsim.engine.gctools import gc_paused
-from netsim.scenario import F
+from netsim.scenario.schema import F
 from netsim.world.graphs.base import (
     _MAX_ROUNDS,
     GRAPH_GENERATORS,

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from netsim.errors import NetsimInputError
+from netsim.scenario.errors import NetsimInputError
 
 __all__ = [
     "MAX_DESIGN_POINTS",

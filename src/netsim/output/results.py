@@ -19,7 +19,7 @@ run into the same place removes such a leftover).
 netsim never destroys what it did not write: :func:`check_run_dir` (called before anything
 runs) lets a run replace only a missing or empty folder, or a run folder of the same scenario
 (its ``manifest.json``) that holds nothing but netsim's own files; anything else is refused
-with a :class:`~netsim.errors.NetsimInputError`. :func:`check_experiment_dir` does the same
+with a :class:`~netsim.scenario.errors.NetsimInputError`. :func:`check_experiment_dir` does the same
 for the folder of a sweep. Folders and files get the modes the umask gives (``tempfile``'s
 private 0700/0600 are not used).
 """
@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from netsim.errors import NetsimInputError
-from netsim.scenario import Scenario
+from netsim.scenario.errors import NetsimInputError
+from netsim.scenario.schema import Scenario
 
 #: Packages whose versions every manifest records.
 RECORDED_PACKAGES = (

@@ -29,10 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netsim.api import simulate
+from netsim.model.run import simulate
 
 if TYPE_CHECKING:
-    from netsim.experiment import RunSpec
+    from netsim.experiments.design import RunSpec
 
 __all__ = ["atomic_write", "hold_lifeline", "main_alive", "run_all", "write_failure"]
 
@@ -132,7 +132,7 @@ def _execute(run_id: str, scenario, seed: int, out_root: str | None) -> dict:
     dict returned; without (remote clusters), the :class:`RunResult` travels back instead.
     Nothing is written once the sweep's main process is gone.
     """
-    from netsim.results import write_run
+    from netsim.output.results import write_run
 
     start = time.perf_counter()
     try:
@@ -164,7 +164,7 @@ def write_failure(root: Path, run_id: str, text: str) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so readers never see half."""
-    from netsim.results import mkstemp  # the umask's mode, not tempfile's private 0600
+    from netsim.output.results import mkstemp  # the umask's mode, not tempfile's private 0600
 
     fd, tmp = mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -206,7 +206,7 @@ def _pool_context():
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["netsim.api", "netsim.results"])
+        ctx.set_forkserver_preload(["netsim.api", "netsim.output.results"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -1,9 +1,9 @@
-"""Turn pydantic validation errors into readable :data:`~netsim.errors.Issue` pairs.
+"""Turn pydantic validation errors into readable :data:`~netsim.scenario.errors.Issue` pairs.
 
 Each pydantic error becomes ``(key path, what was expected)``: allowed keys with a
 did-you-mean for a misspelt key, the bounds for a value out of range, the choices of a
-``Literal``. Shared by scenario files (:mod:`netsim.config`), plug-in parameters
-(:mod:`netsim.plugins`) and experiment files (:mod:`netsim.experiment`).
+``Literal``. Shared by scenario files (:mod:`netsim.scenario.files`), plug-in parameters
+(:mod:`netsim.model.plugins`) and experiment files (:mod:`netsim.experiments.design`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from netsim.errors import Issue, unknown_name_problem
+from netsim.scenario.errors import Issue, unknown_name_problem
 
 __all__ = ["FROM_SET", "mark_overrides", "section_model", "type_name", "validation_issues"]
 

@@ -20,9 +20,9 @@ Each run is a pure function of its resolved scenario and seed, both fixed in the
 the tables are identical bit for bit whatever the executor and the number of workers.
 Design points that coincide (same parameters and seed) share one run folder: each distinct
 run is executed once. The executors (and how their processes end when this one is killed)
-are in :mod:`netsim.executors`; the tables in :mod:`netsim.tables`.
+are in :mod:`netsim.experiments.executors`; the tables in :mod:`netsim.experiments.tables`.
 
-Note: ``netsim.sweep`` is the function; this module is ``sys.modules["netsim.sweep"]``.
+Note: ``netsim.sweep`` is the function; this module is ``sys.modules["netsim.experiments.sweep"]``.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from netsim.errors import NetsimInputError
-from netsim.experiment import ExperimentDesign, RunSpec, load_design
+from netsim.experiments.design import ExperimentDesign, RunSpec, load_design
+from netsim.scenario.errors import NetsimInputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,9 +55,9 @@ EXECUTORS = ("local", "dask", "serial")
 
 
 def __getattr__(name: str) -> Any:
-    """The table helpers of :mod:`netsim.tables`, imported when first asked for."""
+    """The table helpers of :mod:`netsim.experiments.tables`, imported when first asked for."""
     if name in _FROM_TABLES:
-        from netsim import tables
+        from netsim.experiments import tables
 
         return getattr(tables, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -115,14 +115,14 @@ def sweep(
     if workers is not None and workers < 1:
         raise NetsimInputError(f"workers must be >= 1, got {workers}")
     root = Path(out) if out is not None else Path("results") / design.name
-    from netsim.results import prepare_experiment_dir
+    from netsim.output.results import prepare_experiment_dir
 
     # Only a new folder or this experiment's own folder (resume); refused before any run.
     prepare_experiment_dir(root, design.name)
 
-    from netsim.executors import atomic_write, run_all, write_failure
-    from netsim.results import write_run
-    from netsim.tables import write_tables
+    from netsim.experiments.executors import atomic_write, run_all, write_failure
+    from netsim.experiments.tables import write_tables
+    from netsim.output.results import write_run
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "runs").mkdir(exist_ok=True)
@@ -246,8 +246,8 @@ def _write_manifest(
     started: bool,
     result: ExperimentResult | None = None,
 ) -> None:
-    from netsim.executors import atomic_write
-    from netsim.results import package_versions
+    from netsim.experiments.executors import atomic_write
+    from netsim.output.results import package_versions
 
     exp = design.experiment
     status: dict[str, Any] = {"planned": len(design.runs)}

@@ -2,7 +2,7 @@
 
 Each is a registered name or ``module:Class``. At load time the class is looked up
 (importing ``module`` with the scenario's folder and the working folder on the import path,
-see :func:`netsim.registry.plugin_path`), checked to be a subclass of the right base class,
+see :func:`netsim.scenario.registry.plugin_path`), checked to be a subclass of the right base class,
 and its parameters validated, so a bad plug-in is an input error before anything runs.
 """
 
@@ -16,17 +16,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from netsim.errors import Issue, NetsimInputError, unknown_name_problem
-from netsim.messages import validation_issues
-from netsim.registry import remember_plugin_dir
-from netsim.scenario import MAX_PLUGIN_NUMBER, Scenario
+from netsim.scenario.errors import Issue, NetsimInputError, unknown_name_problem
+from netsim.scenario.messages import validation_issues
+from netsim.scenario.registry import remember_plugin_dir
+from netsim.scenario.schema import MAX_PLUGIN_NUMBER, Scenario
 
 __all__ = ["check_numbers", "resolve_graph", "resolve_payout", "resolve_strategies"]
 
 
 def resolve_strategies(scenario: Scenario, base_dir: Path) -> None:
     """Check the custom strategies named in ``platform.gaming.custom_shares``
-    (``module:Class`` names are imported, also from ``base_dir``, see :mod:`netsim.registry`)."""
+    (``module:Class`` names are imported, also from ``base_dir``, see
+    :mod:`netsim.scenario.registry`)."""
     from netsim.platform import BUILT_IN_GAMING, STRATEGIES, Strategy
 
     built_in = {name: key for name, key in BUILT_IN_GAMING}
@@ -55,7 +56,8 @@ def _lookup_plugin(registry: Any, name: str, what: str, key_path: str, base_dir:
     or an input error at ``key_path`` with the registered names and a did-you-mean.
 
     A ``module:Class`` found in ``base_dir`` (the scenario's folder) has that folder
-    remembered for the run and for sweep workers (:func:`netsim.registry.remember_plugin_dir`).
+    remembered for the run and for sweep workers
+    (:func:`netsim.scenario.registry.remember_plugin_dir`).
     """
     try:
         found = registry.get(name, search=[base_dir])
@@ -122,7 +124,7 @@ def check_numbers(value: Any, key_path: str, what: str) -> list[Issue]:
 def resolve_graph(scenario: Scenario, base_dir: Path) -> None:
     """Check the graph generator (a :class:`netsim.graphs.GraphGenerator` subclass) and its
     parameters; store the validated params."""
-    from netsim.graphs import GRAPH_GENERATORS, GraphGenerator
+    from netsim.world.graphs import GRAPH_GENERATORS, GraphGenerator
 
     name = scenario.graph.generator
     key = "graph.generator"
@@ -157,7 +159,7 @@ def resolve_payout(scenario: Scenario, base_dir: Path) -> None:
     """Check the payout rule (a registered name or ``package.module:Class``) and its
     parameters; store the validated params, so the resolved scenario records every default.
     """
-    from netsim.payouts import PAYOUT_RULES, PayoutRule
+    from netsim.platform.payouts import PAYOUT_RULES, PayoutRule
 
     payout = scenario.platform.payout
     name = payout.rule

@@ -1,6 +1,6 @@
 """An experiment's tables: one row per run, per-variant comparison, sensitivity indices.
 
-Built from the finished run folders of a sweep (see :mod:`netsim.sweep`), written as
+Built from the finished run folders of a sweep (see :mod:`netsim.experiments.sweep`), written as
 Parquet and CSV. Durations are in seconds (``wall_time_s``); model times in months.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netsim.experiment import ExperimentDesign
-from netsim.results import mkstemp
+from netsim.experiments.design import ExperimentDesign
+from netsim.output.results import mkstemp
 
 __all__ = [
     "ID_COLUMNS",

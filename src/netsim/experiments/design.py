@@ -6,7 +6,8 @@ experiment seed. :func:`load_design` validates the file (and every variant's res
 scenario, so a misspelt override fails before any run) and returns an
 :class:`ExperimentDesign`: the variants, their resolved scenarios, and one :class:`RunSpec`
 per (variant, replication) with its seed and run id. Nothing here runs a simulation except
-one tiny run (cached) that lists the summary metrics. Execution is in :mod:`netsim.sweep`.
+one tiny run (cached) that lists the summary metrics. Execution is in
+:mod:`netsim.experiments.sweep`.
 
 Seeds are derived here, in the parent, from the experiment seed with
 :class:`numpy.random.SeedSequence`: with common random numbers replication ``i`` uses the
@@ -26,11 +27,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from netsim.config import copy_data, load_scenario, read_yaml
-from netsim.errors import Issue, NetsimInputError, unknown_name_problem
-from netsim.experiment_messages import experiment_issues
-from netsim.scenario import Scenario
-from netsim.variants import (
+from netsim.experiments.messages import experiment_issues
+from netsim.experiments.variants import (
     MAX_DESIGN_POINTS,
     ExperimentModel,
     ParameterRange,
@@ -41,6 +39,10 @@ from netsim.variants import (
     overrides_map,
     points,
 )
+from netsim.model.loading import load_scenario
+from netsim.scenario.errors import Issue, NetsimInputError, unknown_name_problem
+from netsim.scenario.files import copy_data, read_yaml
+from netsim.scenario.schema import Scenario
 
 __all__ = [
     "MAX_DESIGN_POINTS",
@@ -195,7 +197,7 @@ def run_id(scenario: Scenario, seed: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _metric_names() -> tuple[str, ...]:
-    from netsim.api import simulate
+    from netsim.model.run import simulate
 
     tiny = load_scenario(
         {
@@ -241,7 +243,7 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise NetsimInputError.combine(experiment_issues(exc)) from None
+        raise NetsimInputError.combine(experiment_issues(exc, Experiment)) from None
 
     try:
         base_path = (where / exp.base).resolve()

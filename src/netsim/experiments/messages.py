@@ -1,8 +1,8 @@
 """Turn pydantic validation errors of an experiment file into readable issues.
 
-The experiment schema (:class:`netsim.experiment.Experiment`) nests its sections behind
+The experiment schema (:class:`netsim.experiments.design.Experiment`) nests its sections behind
 ``Optional`` and ``dict`` values and spells ``list`` through an alias, which the generic
-:func:`netsim.messages.validation_issues` cannot see through; this module names the allowed
+:func:`netsim.scenario.messages.validation_issues` cannot see through; this module names the allowed
 keys of such sections too, and the alias as the user wrote it.
 """
 
@@ -13,16 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from netsim.errors import Issue, unknown_name_problem
-from netsim.messages import validation_issues
+from netsim.scenario.errors import Issue, unknown_name_problem
+from netsim.scenario.messages import validation_issues
 
 __all__ = ["experiment_issues"]
 
 
-def experiment_issues(exc: ValidationError) -> list[Issue]:
-    """Every error of validating an experiment file, as ``(key path, problem)`` pairs."""
-    from netsim.experiment import Experiment
-
+def experiment_issues(exc: ValidationError, Experiment: type[BaseModel]) -> list[Issue]:  # noqa: N803
+    """Every error of validating an experiment file against the schema ``Experiment`` (passed
+    in, so this module does not import the design module that imports it), as
+    ``(key path, problem)`` pairs."""
     issues = validation_issues(exc, Experiment)
     for n, err in enumerate(exc.errors(include_url=False)):
         if err["type"] == "extra_forbidden":  # sections behind Optional/dict: name choices

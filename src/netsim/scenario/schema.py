@@ -2,7 +2,7 @@
 
 Time is in **months** everywhere in a scenario (keys say so with ``_months`` and
 ``_per_month``); money is in currency units per month (``salary``) or currency units
-(one-off amounts). The schema is the single source for validation (:mod:`netsim.config`),
+(one-off amounts). The schema is the single source for validation (:mod:`netsim.scenario.files`),
 for ``netsim schema`` (JSON Schema for editors) and for ``docs/scenarios.md``.
 """
 

@@ -1,30 +1,36 @@
-"""Load, override and validate scenario files.
+"""Scenario and experiment files: safe YAML reading, ``--set`` overrides, YAML writing.
 
-:func:`load_scenario` is the one way in: it reads a YAML file (or takes a dict or a
-:class:`~netsim.scenario.Scenario`), applies ``--set path.to.key=value`` overrides, validates
-against the schema and against the chosen graph generator's own parameters, and returns a
-fully resolved :class:`~netsim.scenario.Scenario` (every default filled in). Every mistake
-becomes one :class:`~netsim.errors.NetsimInputError` naming the file and the key path.
+:func:`read_yaml` reads a file with PyYAML's safe loader, refusing duplicate keys, nesting
+deeper than :data:`MAX_YAML_DEPTH` and alias bombs; :func:`apply_override` applies one
+``path.to.key=value`` override (the value parsed as YAML) to the raw data;
+:func:`scenario_to_yaml` writes a resolved scenario back. Validation against the schema and
+the plug-in registries is :func:`netsim.model.loading.load_scenario`, which builds on this
+module. Every mistake becomes a :class:`~netsim.scenario.errors.NetsimInputError` naming
+the file and the key path.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from netsim.errors import Issue, NetsimInputError, unknown_name_problem
-from netsim.messages import FROM_SET, mark_overrides, section_model, type_name, validation_issues
-from netsim.plugins import resolve_graph, resolve_payout, resolve_strategies
-from netsim.scenario import Scenario
+from netsim.scenario.errors import NetsimInputError, unknown_name_problem
+from netsim.scenario.messages import (
+    FROM_SET,
+    section_model,
+    type_name,
+    validation_issues,
+)
+from netsim.scenario.schema import Scenario
 
 __all__ = [
     "copy_data",
-    "load_scenario",
+    "apply_override",
     "parse_override",
     "read_yaml",
     "resolved_dict",
@@ -199,7 +205,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
-def _apply_override(data: dict[str, Any], text: str, root: type[BaseModel]) -> str:
+def apply_override(data: dict[str, Any], text: str, root: type[BaseModel]) -> str:
     """Set one override in ``data`` (in place); returns its key path."""
     parts, value = parse_override(text)
     key_path = ".".join(parts)
@@ -226,80 +232,6 @@ def _apply_override(data: dict[str, Any], text: str, root: type[BaseModel]) -> s
             )
         node = child
     return key_path
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_scenario(
-    source: str | Path | Mapping[str, Any] | Scenario,
-    overrides: Sequence[str] = (),
-    *,
-    base_dir: str | Path | None = None,
-) -> Scenario:
-    """Return the validated, fully resolved scenario from a file, a dict or a Scenario.
-
-    ``overrides`` are ``"path.to.key=value"`` strings (values parsed as YAML) applied before
-    validation. Relative graph files are looked up next to the scenario file (``base_dir``,
-    default: the current directory for dicts and Scenario objects). Raises
-    :class:`NetsimInputError` naming the file and key path of every problem.
-    """
-    file: str | None = None
-    if isinstance(source, Scenario):
-        data = source.model_dump(mode="python")
-    elif isinstance(source, Mapping):
-        data = copy_data(source)
-    elif isinstance(source, str | Path):
-        file = str(source)
-        data = read_yaml(source)
-        if base_dir is None:
-            base_dir = Path(source).parent
-    else:
-        raise TypeError(f"load_scenario() takes a path, a dict or a Scenario, not {source!r}")
-    base = Path(base_dir) if base_dir is not None else Path.cwd()
-
-    try:
-        override_keys = [_apply_override(data, text, Scenario) for text in overrides]
-        try:
-            scenario = Scenario.model_validate(data)
-        except ValidationError as exc:
-            issues = validation_issues(exc, Scenario) + _graph_issues_anyway(data, exc, base)
-            raise NetsimInputError.combine(mark_overrides(issues, override_keys)) from None
-        issues: list[Issue] = []
-        for resolve in (
-            lambda: resolve_graph(scenario, base),
-            lambda: resolve_payout(scenario, base),
-            lambda: resolve_strategies(scenario, base),
-        ):
-            try:
-                resolve()
-            except NetsimInputError as exc:
-                issues += exc.issues
-        if issues:
-            raise NetsimInputError.combine(mark_overrides(issues, override_keys)) from None
-    except NetsimInputError as exc:
-        raise exc.with_file(file) from None
-    return scenario
-
-
-def _graph_issues_anyway(data: Any, exc: ValidationError, base_dir: Path) -> list[Issue]:
-    """Graph problems of a scenario that has other problems too, so all are reported at once.
-
-    Only possible when ``graph`` and ``population`` themselves are valid (the graph check
-    needs ``population.workers``).
-    """
-    if not isinstance(data, dict) or any(
-        e["loc"][:1] in (("graph",), ("population",), ()) for e in exc.errors()
-    ):
-        return []
-    try:
-        partial = Scenario.model_validate(
-            {k: data[k] for k in ("graph", "population") if k in data}
-        )
-        resolve_graph(partial, base_dir)
-    except (ValidationError, NetsimInputError) as err:
-        return err.issues if isinstance(err, NetsimInputError) else []
-    return []
 
 
 def copy_data(value: Any) -> Any:

@@ -1,0 +1,52 @@
+"""Run one scenario in memory and collect its tables: :func:`simulate`."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from netsim.model.simulation import Simulation
+from netsim.output.results import RunResult, build_manifest
+from netsim.output.summary import summarize
+from netsim.scenario.schema import Scenario
+
+__all__ = ["simulate"]
+
+
+def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunResult:
+    """Run a validated scenario in memory and collect its tables (nothing is written)."""
+    seed = scenario.seed if seed is None else int(seed)
+    resolved = scenario.model_copy(update={"seed": seed})
+    start = time.perf_counter()
+    sim = Simulation(resolved, seed).run(progress=progress)
+    timeseries = sim.timeseries()
+    workers = sim.worker_table()
+    events = sim.events()
+    summary = summarize(
+        timeseries,
+        workers,
+        np.asarray(sim.completed_tenures),
+        seed=seed,
+        horizon_months=resolved.horizon_months,
+        n_companies=sim.companies.n,
+        engine_events=sim.n_events,
+        logged_events=len(events),
+    )
+    companies = sim.company_table()
+    extra = {}
+    if sim.platform is not None:
+        summary.update(sim.platform.summary(sim.env.now))
+        extra = {"ledger": sim.platform.ledger.to_frame(), "chains": sim.platform.chain_table()}
+    wall = time.perf_counter() - start
+    return RunResult(
+        scenario=resolved,
+        seed=seed,
+        timeseries=timeseries,
+        events=events,
+        workers=workers,
+        companies=companies,
+        summary=summary,
+        manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
+        **extra,
+    )
