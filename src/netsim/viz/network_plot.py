@@ -343,9 +343,10 @@ def plot_ego_network(
     _legend(ax, ego, bool(placements), used, bool(ring_nodes))
     source = "ties rebuilt from scenario + tie events" if G is not None else "no ties: chains only"
     hidden = f", {n_hidden} more contacts not shown" if n_hidden > 0 else ""
-    chains = "its referral chains" if arrows else "no platform hires in this run"
+    chains = " and its referral chains" if arrows else ""
+    none = "" if arrows else "; no platform hires in this run"
     ax.set_title(
-        f"Ego network of worker {ego} and {chains} — {run_title(result)}\n({source}{hidden})",
+        f"Ego network of worker {ego}{chains} — {run_title(result)}\n({source}{hidden}{none})",
         fontsize=13,
     )
     return fig
