@@ -16,6 +16,17 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+#: A 150-worker, 10-company, 12-month scenario as data: experiments and sweeps of many tiny
+#: runs, and run folders, use it.
+TINY = {
+    "name": "tiny",
+    "horizon_months": 12,
+    "population": {"workers": 150},
+    "companies": {"count": 10, "large_share": 0.1},
+    "outputs": {"network_stats_every_months": 12, "network_stats_sample": 50},
+}
+
+
 def small_scenario(**sections):
     """A 300-worker, 20-company, 36-month scenario; keyword args override sections."""
     data = {

@@ -7,20 +7,13 @@ import pytest
 import yaml
 from scipy import stats
 
+from conftest import TINY
 from netsim.cli import main
 from netsim.experiments.design import available_metrics, derive_seeds, load_design
 from netsim.experiments.sweep import confidence_interval
 from netsim.model.loading import load_scenario
 from netsim.model.run import simulate
 from netsim.scenario.errors import NetsimInputError
-
-TINY = {
-    "name": "tiny",
-    "horizon_months": 12,
-    "population": {"workers": 150},
-    "companies": {"count": 10, "large_share": 0.1},
-    "outputs": {"network_stats_every_months": 12, "network_stats_sample": 50},
-}
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 import netsim
+from conftest import TINY
 from netsim import api
 from netsim.cli import main
 from netsim.model.loading import load_scenario
@@ -28,13 +29,6 @@ from netsim.scenario.errors import NetsimInputError
 
 REPO = Path(__file__).resolve().parents[1]
 
-TINY = {
-    "name": "tiny",
-    "horizon_months": 12,
-    "population": {"workers": 150},
-    "companies": {"count": 10, "large_share": 0.1},
-    "outputs": {"network_stats_every_months": 12, "network_stats_sample": 50},
-}
 
 
 @pytest.fixture

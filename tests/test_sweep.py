@@ -10,16 +10,9 @@ import yaml
 
 import netsim
 import netsim.scenario.errors
+from conftest import TINY
 from netsim.cli import main
 from netsim.experiments.design import load_design
-
-TINY = {
-    "name": "tiny",
-    "horizon_months": 12,
-    "population": {"workers": 150},
-    "companies": {"count": 10, "large_share": 0.1},
-    "outputs": {"network_stats_every_months": 12, "network_stats_sample": 50},
-}
 
 
 def sweep_module():
