@@ -193,6 +193,42 @@ def test_run_folder_with_a_user_file_is_refused(scenario_file, work, capsys, no_
     assert snapshot(out) == before
 
 
+@pytest.mark.parametrize(
+    "plant",
+    [
+        lambda plots: (plots / "my_notes.txt").write_text("mine"),
+        lambda plots: (plots / "drafts").mkdir(),
+        lambda plots: (plots / "fig.png").symlink_to(plots.parents[1] / "elsewhere.png"),
+    ],
+    ids=["user file", "sub-folder", "link"],
+)
+def test_user_content_inside_plots_is_refused(scenario_file, work, capsys, no_simulation, plant):
+    """Replacing a run folder deletes its plots/ too, so plots/ may hold only figures."""
+    out = work / "run"
+    (out / "plots").mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"scenario_name": "tiny", "seed": 1}))
+    (out / "plots" / "labour_market.png").write_bytes(b"png")
+    (work / "elsewhere.png").write_bytes(b"mine")
+    plant(out / "plots")
+    before = snapshot(out)
+    assert run_cli(scenario_file, "--out", str(out)) == 2
+    assert "plots/" in refused(capsys, out)
+    assert snapshot(out) == before
+
+
+def test_plots_as_a_link_is_refused(scenario_file, work, capsys, no_simulation):
+    """A plots link could point at the user's own folder of pictures."""
+    out = work / "run"
+    out.mkdir()
+    (work / "mine").mkdir()
+    (work / "mine" / "holiday.png").write_bytes(b"png")
+    (out / "manifest.json").write_text(json.dumps({"scenario_name": "tiny", "seed": 1}))
+    (out / "plots").symlink_to(work / "mine")
+    assert run_cli(scenario_file, "--out", str(out)) == 2
+    assert "plots (not a folder of figures)" in refused(capsys, out)
+    assert (work / "mine" / "holiday.png").read_bytes() == b"png"
+
+
 @pytest.mark.parametrize("manifest", ["not json", "[1, 2]", '{"experiment": "tiny"}'])
 def test_folder_with_a_foreign_manifest_is_refused(
     scenario_file, work, capsys, no_simulation, manifest

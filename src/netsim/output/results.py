@@ -348,9 +348,31 @@ def _run_dir_problem(path: Path, scenario_name: str) -> str | None:
     if manifest["scenario_name"] != scenario_name:
         return f"is a run folder of scenario {manifest['scenario_name']!r}, not {scenario_name!r}"
     foreign = [name for name in entries if name not in RUN_FILES | RUN_EXTRAS]
+    foreign += _foreign_in_plots(path / "plots")
     if foreign:
         return f"holds files netsim did not write ({_some(foreign)})"
     return None
+
+
+# Figures netsim writes into ``plots/``: ``<figure name>.<format>`` (viz.save_figures).
+_FIGURE_FILE = re.compile(r"^[A-Za-z0-9_.-]+\.(?:png|svg|pdf|jpg|jpeg)$")
+
+
+def _foreign_in_plots(plots: Path) -> list[str]:
+    """What in a run folder's ``plots/`` netsim did not write (replacing it deletes all).
+
+    ``plots`` may be absent; if present it must be a real folder (not a link, which could
+    point at the user's own folder) holding only figure files, no sub-folders.
+    """
+    if not plots.exists() and not plots.is_symlink():
+        return []
+    if plots.is_symlink() or not plots.is_dir():
+        return ["plots (not a folder of figures)"]
+    return [
+        f"plots/{p.name}"
+        for p in sorted(plots.iterdir())
+        if p.is_symlink() or not p.is_file() or not _FIGURE_FILE.match(p.name)
+    ]
 
 
 def _read_manifest(path: Path) -> dict | None:
