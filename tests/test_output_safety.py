@@ -405,10 +405,12 @@ def sweep_cli(experiment_file: Path, *extra: str) -> int:
     return main(["sweep", str(experiment_file), "--executor", "serial", "-q", *extra])
 
 
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["sweep", "dry run"])
 @pytest.mark.parametrize("target", ["mine", "results", ".", "run"])
 def test_sweep_refuses_folders_it_did_not_write(
-    experiment_file, scenario_file, work, capsys, no_sweep_run, target
+    experiment_file, scenario_file, work, capsys, no_sweep_run, target, dry_run
 ):
+    """A dry run refuses the same folders as the sweep: it never plans what would fail."""
     user_folder(work / "mine")
     (work / "results").mkdir()
     (work / "results" / "README.md").write_text("# results\n")
@@ -416,7 +418,7 @@ def test_sweep_refuses_folders_it_did_not_write(
     (work / "run").mkdir()
     (work / "run" / "manifest.json").write_text(json.dumps({"scenario_name": "tiny"}))
     before = snapshot(work)
-    assert sweep_cli(experiment_file, "--out", target) == 2
+    assert sweep_cli(experiment_file, "--out", target, *dry_run) == 2
     refused(capsys, target)
     assert snapshot(work) == before
 

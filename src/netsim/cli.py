@@ -227,7 +227,11 @@ def _validate_experiment(args: argparse.Namespace) -> int:
 def _print_plan(design, out: Path) -> int:
     """``netsim sweep --dry-run``: one line per run, then the totals; writes nothing."""
     from netsim.experiments.design import plan
+    from netsim.output.results import check_experiment_dir
 
+    # The same folder check as the sweep itself (reads only), so a plan is never shown
+    # for a folder the sweep would refuse.
+    check_experiment_dir(out, design.name)
     rows = plan(design, out)
     print(f"{'run id':<12}  {'action':<9}  {'rep':>3}  {'seed':>10}  variant")
     for row in rows:
