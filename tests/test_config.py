@@ -458,6 +458,48 @@ def test_payout_and_strategy_plugins_are_type_checked():
     assert "not a strategy" in err.problem
 
 
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("netsim.graphs:GraphGenerator", "must define build()"),
+        ("netsim.payouts:PayoutRule", "must define schedule()"),
+        ("netsim.platform:Strategy", "must define name"),
+    ],
+)
+def test_plugin_base_class_itself_is_refused_at_load(spec, expected):
+    """A base class is a subclass of itself, but leaves build()/schedule()/name undefined:
+    it passed validation and then the run ended in NotImplementedError/AttributeError."""
+    err = load_error(
+        {
+            "graph": {"generator": spec if "graphs" in spec else "barabasi_albert"},
+            "platform": {
+                "payout": {"rule": spec if "payouts" in spec else "flat"},
+                "gaming": {"custom_shares": {spec: 0.1} if "platform:" in spec else {}},
+            },
+        }
+    )
+    assert "is incomplete" in err.problem and expected in err.problem
+
+
+def test_plugin_subclass_missing_build_is_refused(tmp_path):
+    (tmp_path / "halfplug.py").write_text(
+        "from netsim.graphs import GraphGenerator\n"
+        "class Half(GraphGenerator):\n    name = 'half'\n",
+        encoding="utf-8",
+    )
+    path = write(tmp_path, "graph: {generator: 'halfplug:Half'}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "halfplug:Half is incomplete: it must define build()" in message
+
+
+def test_plugin_module_calling_sys_exit_is_an_input_error(tmp_path):
+    """sys.exit() in a plug-in module ended netsim silently with the module's exit code."""
+    (tmp_path / "exitplug.py").write_text("import sys\nsys.exit(3)\n", encoding="utf-8")
+    path = write(tmp_path, "graph: {generator: 'exitplug:G'}")
+    message = assert_names(load_error(path), path, "graph.generator")
+    assert "SystemExit: 3" in message
+
+
 @pytest.mark.parametrize("on_path", [False, True])
 def test_plugin_module_that_fails_on_import_is_an_input_error(tmp_path, monkeypatch, on_path):
     (tmp_path / "brokenplug.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")

@@ -47,6 +47,14 @@ def resolve_strategies(scenario: Scenario, base_dir: Path) -> None:
             issues.append(
                 (key, f"{name} is not a strategy (a subclass of netsim.platform.Strategy)")
             )
+        elif missing := _unimplemented(cls, Strategy):
+            issues.append(
+                (
+                    key,
+                    f"{name} is incomplete: it must define {', '.join(missing)} "
+                    "(see netsim.platform.Strategy)",
+                )
+            )
     if issues:
         raise NetsimInputError.combine(issues)
 
@@ -102,6 +110,34 @@ def _check_class(cls: Any, base: type, name: str, what: str, key_path: str) -> N
             f"{name}.Params must be a pydantic model (a subclass of pydantic.BaseModel)",
             key_path=key_path,
         )
+    missing = _unimplemented(cls, base)
+    if missing:
+        raise NetsimInputError(
+            f"{name} is incomplete: it must define {', '.join(missing)} (see {where})",
+            key_path=key_path,
+        )
+
+
+#: What a plug-in class must define itself, by base class: the methods the base leaves
+#: unimplemented (they raise NotImplementedError) and the attributes a run reads. Without
+#: this, the base class itself (``netsim.graphs:GraphGenerator``) passed validation and the
+#: run then failed with a traceback.
+REQUIRED_MEMBERS = {
+    "GraphGenerator": ("build",),
+    "PayoutRule": ("schedule",),
+    "Strategy": ("name",),
+}
+
+
+def _unimplemented(cls: type, base: type) -> list[str]:
+    """The members of :data:`REQUIRED_MEMBERS` that ``cls`` neither defines nor inherits
+    from a class below ``base``."""
+    missing = []
+    for member in REQUIRED_MEMBERS.get(base.__qualname__, ()):
+        value = getattr(cls, member, None)
+        if value is None or (callable(value) and value is getattr(base, member, None)):
+            missing.append(f"{member}()" if callable(getattr(base, member, None)) else member)
+    return missing
 
 
 def check_numbers(value: Any, key_path: str, what: str) -> list[Issue]:

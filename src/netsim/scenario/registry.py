@@ -117,7 +117,9 @@ class Registry(Generic[T]):
                     raise  # the plug-in module itself imports something missing
                 with plugin_path(plugin_dirs(search)):
                     module = importlib.import_module(module_name)
-        except Exception as exc:  # noqa: BLE001 - any import failure is the plug-in's
+        # Any import failure is the plug-in's; a module calling sys.exit() while imported
+        # would otherwise end netsim silently with its own exit code.
+        except (Exception, SystemExit) as exc:  # noqa: BLE001
             reason = f"{type(exc).__name__}: {exc}"
             raise KeyError(
                 f"{spec} (module {module_name!r} cannot be imported: {reason})"
