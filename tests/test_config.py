@@ -634,3 +634,34 @@ def test_numpy_scalars_count_as_python_numbers():
     assert sc.horizon_months == 6.0
     err = load_error({"population": {"workers": np.float64(500.5)}})
     assert err.key_path == "population.workers"
+
+
+# --------------------------------------------------------------------------- names and long values
+
+
+@pytest.mark.parametrize("name", ["..", ".", ".hidden", "-x", "x" * 101])
+def test_scenario_name_must_be_a_plain_folder_name(name):
+    """The name is the results folder: 'name: ..' wrote results/../seed-1 (outside results/),
+    '.' a hidden folder, and a 300-character name crashed with 'File name too long'."""
+    err = load_error({"name": name})
+    assert err.key_path == "name"
+
+
+def test_experiment_name_is_bounded_in_length(tmp_path):
+    from netsim.experiments.design import load_design
+
+    path = write(tmp_path, f"name: {'e' * 101}\nbase: s.yaml\nvariants: {{list: [{{label: a}}]}}")
+    write(tmp_path, "{}", name="s.yaml")
+    with pytest.raises(NetsimInputError) as info:
+        load_design(path)
+    assert "name: string should have at most 100 characters" in str(info.value)
+
+
+def test_long_values_are_clipped_in_messages(tmp_path):
+    """A 5,000-character value is shown by its start and length, not in full."""
+    path = write(tmp_path, f"population: {{workers: '{'9' * 5000}'}}")
+    message = assert_names(load_error(path), path, "population.workers")
+    assert "(5,002 characters)" in message and len(message) < 300
+    path = write(tmp_path, "a:" + "[" * 3000)
+    message = str(load_error(path))
+    assert "(3,004 characters)" in message and len(message) < 300

@@ -75,6 +75,7 @@ class Experiment(ExperimentModel):
 
     name: str = Field(
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        max_length=100,  # a folder name, with room for netsim's hidden temporary names
         description="Name; also the results folder results/<name>/.",
     )
     description: str = Field("", description="What the experiment shows.")

@@ -30,8 +30,19 @@ def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, str):
-        return f"the string {value!r}"
-    return f"{value!r}"
+        return f"the string {clip(repr(value))}"
+    return clip(repr(value))
+
+
+#: Longest value echoed in a message: a 5,000-character string should not fill the screen.
+MAX_SHOWN = 60
+
+
+def clip(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters with "..." and the full length, for messages."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def section_model(field: FieldInfo | None) -> type[BaseModel] | None:
@@ -65,14 +76,14 @@ def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | No
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
+        return clip(repr(value))
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null (empty)"}[value]
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return clip(repr(value))
 
 
 def _num(x: Any) -> str:

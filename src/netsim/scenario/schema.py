@@ -450,7 +450,10 @@ class Scenario(Section):
         "scenario",
         "-",
         "Name of the scenario; results go to results/<name>/.",
-        pattern=r"^[A-Za-z0-9_.-]+$",
+        # A folder name: not '.', '..' or hidden (results/../seed-1 would leave results/),
+        # and short enough for '-<hash>' and the temporary '.<name>.tmp-*' beside it.
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$",
+        max_length=100,
     )
     description: str = F("", "-", "What the scenario shows.")
     seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0, le=2**63 - 1)
