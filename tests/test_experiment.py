@@ -201,6 +201,18 @@ def test_missing_base_file(tmp_path):
     assert "exp.yaml: base: base scenario file not found" in msg and "nowhere.yaml" in msg
 
 
+def test_base_that_is_a_folder_or_an_experiment_is_named_as_such(tmp_path, base):
+    """An experiment as base gave one 'unknown key' line per experiment key."""
+    (tmp_path / "folder.yaml").mkdir()
+    msg = error_of(write_experiment(tmp_path, base="folder.yaml"))
+    assert "exp.yaml: base: base scenario is a folder, not a scenario file" in msg
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump({"name": "o", "base": "scenarios/tiny.yaml"}))
+    msg = error_of(write_experiment(tmp_path, base="other.yaml"))
+    assert "exp.yaml: base: other.yaml is an experiment file" in msg
+    assert "unknown key" not in msg
+
+
 def test_zip_lists_of_unequal_length(tmp_path, base):
     msg = error_of(
         write_experiment(

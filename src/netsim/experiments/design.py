@@ -252,12 +252,19 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
     except (OSError, ValueError) as exc:  # e.g. a NUL byte in the name
         raise NetsimInputError(f"not a usable file name: {exc}", key_path="base") from None
     if not found:
+        what = "is a folder, not a scenario file" if base_path.is_dir() else "file not found"
         raise NetsimInputError(
-            f"base scenario file not found: {base_path}"
+            f"base scenario {what}: {base_path}"
             + (" (relative to the experiment file)" if file else ""),
             key_path="base",
         )
     base_data = read_yaml(base_path)
+    if is_experiment(base_data):  # else: one 'unknown key' line per experiment key
+        raise NetsimInputError(
+            f"{base_path.name} is an experiment file (it names a base); "
+            "base must name a scenario file",
+            key_path="base",
+        )
 
     common = overrides_map(exp.overrides, "overrides")
     design_points, problem, matrix = points(exp.variants)
