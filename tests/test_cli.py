@@ -165,6 +165,28 @@ def test_run_bad_seed_is_a_usage_error(tmp_path, capsys):
     assert "--seed" in capsys.readouterr().err
 
 
+def test_run_seed_beyond_the_schema_bound_is_refused_before_running(tmp_path, capsys, monkeypatch):
+    """--seed bypassed the bound (2**63 - 1) that a file's seed obeys, and ran."""
+    from netsim import api
+
+    monkeypatch.setattr(api, "simulate", lambda *a, **k: pytest.fail("ran"))
+    path = write(tmp_path, "{}\n")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--seed", str(2**70), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--seed: must be <= 9223372036854775807") and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("seed", [True, -1, 1.5, "3", 2**64])
+def test_api_seed_is_checked_like_the_file_seed(seed):
+    from netsim import api
+    from netsim.scenario import NetsimInputError
+
+    with pytest.raises(NetsimInputError, match="^--seed: must be"):
+        api.run({}, seed=seed)
+
+
 # --------------------------------------------------------------------------- schema and docs
 
 

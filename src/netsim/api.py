@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,9 @@ def run(
     a run folder of the same scenario, else :class:`~netsim.scenario.errors.NetsimInputError`.
     """
     sc = load_scenario(scenario, overrides)
+    if seed is not None:
+        sc = checked_seed(sc, seed)
+        seed = sc.seed
     if out is not None:
         check_run_dir(out, sc.name)  # refuse before spending the run's time
     if progress:
@@ -81,6 +85,29 @@ def run(
     if out is not None:
         write_run(result, out)
     return result
+
+
+def checked_seed(scenario: Scenario, seed: Any) -> Scenario:
+    """A copy of ``scenario`` with ``seed``, checked like the file's ``seed`` key (a
+    non-negative integer within the schema's bound); else a
+    :class:`~netsim.scenario.errors.NetsimInputError` naming ``--seed``.
+
+    Without this, ``--seed`` (or ``seed=``) bypassed the bound a scenario file's seed obeys.
+    """
+    from pydantic import ValidationError
+
+    from netsim.scenario.errors import NetsimInputError
+    from netsim.scenario.messages import validation_issues
+
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        seed = int(seed)  # numpy integers count as Python integers, as in scenario dicts
+    copy = scenario.model_copy()
+    try:
+        Scenario.__pydantic_validator__.validate_assignment(copy, "seed", seed)
+    except ValidationError as exc:
+        problems = [problem for _, problem in validation_issues(exc, Scenario)]
+        raise NetsimInputError("; ".join(problems), key_path="--seed") from None
+    return copy
 
 
 # Re-exported so ``netsim.api.load`` and ``netsim.load`` are the same function.
