@@ -185,3 +185,34 @@ def test_cli_sweep(tmp_path, experiment, capsys):
 def test_scheduler_needs_dask(experiment):
     with pytest.raises(netsim.scenario.errors.NetsimInputError, match="needs the dask executor"):
         netsim.sweep(experiment, scheduler="tcp://localhost:1")
+
+
+@pytest.mark.parametrize("address", ["garbage!!", "host", "foo://h:1", "tcp://h:99999"])
+def test_malformed_scheduler_address_is_refused_before_writing(
+    tmp_path, experiment, capsys, address
+):
+    """A malformed address ended in a Dask ValueError traceback, after writing the folder."""
+    path = tmp_path / "exp.yaml"
+    path.write_text(yaml.safe_dump(experiment))
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "-q", "--out", str(out), "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--scheduler: not a Dask scheduler address") and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unreachable_scheduler_is_an_input_error(tmp_path, experiment, capsys, monkeypatch):
+    """An unreachable scheduler ended in an OSError traceback (exit 1) after 30 s."""
+    import distributed
+
+    def refuse(address, *args, **kwargs):
+        raise OSError(f"Timed out trying to connect to {address} after 30 s")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    path = tmp_path / "exp.yaml"
+    path.write_text(yaml.safe_dump(experiment))
+    argv = ["sweep", str(path), "-q", "--out", str(tmp_path / "out")]
+    assert main([*argv, "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    err = capsys.readouterr().err
+    assert "--scheduler: cannot connect to the Dask scheduler 'tcp://127.0.0.1:1'" in err
+    assert "Traceback" not in err

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netsim.model.run import simulate
+from netsim.scenario.errors import NetsimInputError
 
 if TYPE_CHECKING:
     from netsim.experiments.design import RunSpec
@@ -253,7 +254,15 @@ def _run_dask(todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on
         out_root: str | None = str(root)  # same machine: workers write their own folders
         _tie_local_cluster(client)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, ValueError) as exc:  # unreachable, refused, timed out
+            raise NetsimInputError(
+                f"cannot connect to the Dask scheduler {scheduler!r}: {exc}. No run was "
+                "started; start the scheduler or correct the address, then run the sweep "
+                "again (it resumes)",
+                key_path="--scheduler",
+            ) from None
         out_root = None  # remote workers may not share our disk: results come back here
     try:
         futures = {
@@ -268,6 +277,37 @@ def _run_dask(todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+#: Transports a Dask scheduler address may name.
+_DASK_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+
+
+def check_scheduler_address(address: str) -> None:
+    """A :class:`NetsimInputError` unless ``address`` looks like ``[tcp://]host:port``.
+
+    Checked before the sweep writes anything; whether the scheduler answers is known only
+    when connecting (:func:`_run_dask`).
+    """
+    from urllib.parse import urlsplit
+
+    problem = None
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        port = parts.port
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in _DASK_SCHEMES:
+            problem = f"unknown transport {parts.scheme!r} (use {', '.join(_DASK_SCHEMES)})"
+        elif not parts.hostname or port is None or parts.path not in ("", "/"):
+            problem = "expected host:port"
+    if problem:
+        raise NetsimInputError(
+            f"not a Dask scheduler address: {address!r}: {problem} "
+            "(e.g. tcp://scheduler.example.org:8786)",
+            key_path="--scheduler",
+        )
 
 
 def _tie_local_cluster(client) -> None:

@@ -112,6 +112,10 @@ def sweep(
         raise NetsimInputError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
     if scheduler is not None and executor != "dask":
         raise NetsimInputError("a scheduler address needs the dask executor (--executor dask)")
+    if scheduler is not None:
+        from netsim.experiments.executors import check_scheduler_address
+
+        check_scheduler_address(scheduler)  # before anything is written
     if workers is not None and workers < 1:
         raise NetsimInputError(f"workers must be >= 1, got {workers}")
     root = Path(out) if out is not None else Path("results") / design.name
