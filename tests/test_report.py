@@ -132,3 +132,26 @@ def test_experiment_folder_without_usable_tables(tmp_path):
     assert main(["report", str(root)]) == 0
     text = (root / "report.html").read_text()
     assert "No figures" in text and '<table class="comparison">' not in text
+
+
+def test_cli_plot_and_report_refuse_targets_they_cannot_write(tmp_path, capsys, monkeypatch):
+    """A plots file, or a folder without write permission, ended in a traceback (exit 1)
+    after every figure had been drawn; now exit 2 before drawing, nothing written."""
+    from netsim.viz import figure_sets
+
+    out = tmp_path / "run"
+    netsim.run(small_scenario(horizon_months=6), seed=1, out=out)
+    (out / "plots").write_text("my file named plots\n")
+    monkeypatch.setattr(figure_sets, "run_figures", lambda *a, **k: pytest.fail("drew"))
+    assert main(["plot", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out / 'plots'}: is not a folder" in err and "Traceback" not in err
+    assert (out / "plots").read_text() == "my file named plots\n"
+    # No write permission (os.access, so that the check holds for root too).
+    monkeypatch.setattr("netsim.cli.os.access", lambda *a: False)
+    (out / "plots").unlink()
+    assert main(["plot", str(out)]) == 2
+    assert main(["report", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("cannot be written (no permission)") == 2 and "Traceback" not in err
+    assert not (out / "plots").exists() and not (out / "report.html").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -272,11 +273,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _plot_target(path: Path) -> str | None:
-    """Why ``path`` cannot be plotted, or None if it is a run or experiment folder."""
-    if (path / "runs.parquet").is_file() or (path / "manifest.json").is_file():
-        return None
-    return f"{path}: not a netsim run folder (manifest.json) or experiment folder (runs.parquet)"
+def _plot_target(path: Path, writes: str = "plots") -> str | None:
+    """Why ``path`` cannot be plotted (``writes`` = ``"plots"``) or reported (``"report.html"``),
+    or None if it is a run or experiment folder where that can be written.
+
+    Checked before the figures are drawn: a ``plots`` file or a read-only folder ended in a
+    traceback after the work was done.
+    """
+    if not ((path / "runs.parquet").is_file() or (path / "manifest.json").is_file()):
+        return (
+            f"{path}: not a netsim run folder (manifest.json) or experiment folder (runs.parquet)"
+        )
+    target = path / writes
+    if writes == "plots" and (target.is_symlink() or (target.exists() and not target.is_dir())):
+        return f"{target}: is not a folder; netsim writes its figures into a plots/ folder here"
+    folder = target if writes == "plots" and target.is_dir() else path
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder}: cannot be written (no permission); nothing was written"
+    return None
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -292,7 +306,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    problem = _plot_target(args.dir)
+    problem = _plot_target(args.dir, "report.html")
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
