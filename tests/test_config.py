@@ -665,3 +665,11 @@ def test_long_values_are_clipped_in_messages(tmp_path):
     path = write(tmp_path, "a:" + "[" * 3000)
     message = str(load_error(path))
     assert "(3,004 characters)" in message and len(message) < 300
+
+
+def test_non_utf8_file_names_the_line_and_the_fix(tmp_path):
+    """The message was Python's codec error ('can't decode byte 0xe9 in position 29')."""
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"name: x\nseed: 1\ndescription: caf\xe9\n")
+    message = str(load_error(path))
+    assert message == f"{path}: line 3: not UTF-8 text (byte 0xe9); save the scenario file as UTF-8"

@@ -149,9 +149,17 @@ def read_yaml(path: str | Path, what: str = "scenario") -> dict[str, Any]:
     if path.is_dir():
         raise NetsimInputError(f"expected a {what} file, got a directory", file=label)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as exc:
         raise NetsimInputError(f"cannot read {what} file: {exc}", file=label) from None
+    except UnicodeDecodeError as exc:  # say where, and what to do about it
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise NetsimInputError(
+            f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the {what} "
+            "file as UTF-8",
+            file=label,
+        ) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
