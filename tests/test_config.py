@@ -673,3 +673,12 @@ def test_non_utf8_file_names_the_line_and_the_fix(tmp_path):
     path.write_bytes(b"name: x\nseed: 1\ndescription: caf\xe9\n")
     message = str(load_error(path))
     assert message == f"{path}: line 3: not UTF-8 text (byte 0xe9); save the scenario file as UTF-8"
+
+
+def test_long_set_values_are_clipped_in_messages():
+    """A 10,000-character --set value was echoed in full."""
+    err = load_error({}, [f"population.workers={'[' * 5000}{']' * 5000}"])
+    assert "(10,002 characters) is not valid YAML (from --set)" in str(err)
+    assert len(str(err)) < 300
+    err = load_error({}, ["x" * 500])
+    assert "(502 characters)" in str(err) and len(str(err)) < 300

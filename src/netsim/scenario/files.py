@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from netsim.scenario.errors import NetsimInputError, unknown_name_problem
 from netsim.scenario.messages import (
     FROM_SET,
+    clip,
     section_model,
     type_name,
     validation_issues,
@@ -199,7 +200,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     key = key.strip()
     if not sep or not key:
         raise NetsimInputError(
-            f"--set expects KEY=VALUE (e.g. population.workers=500), got {text!r}"
+            f"--set expects KEY=VALUE (e.g. population.workers=500), got {clip(repr(text))}"
         )
     parts = key.split(".")
     if any(not p for p in parts):
@@ -208,7 +209,8 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         value = yaml.load(raw, Loader=_UniqueKeyLoader) if raw.strip() else None  # noqa: S506
     except yaml.YAMLError as exc:
         raise NetsimInputError(
-            f"value {raw!r} is not valid YAML{FROM_SET}: {_yaml_problem(exc)}", key_path=key
+            f"value {clip(repr(raw))} is not valid YAML{FROM_SET}: {_yaml_problem(exc)}",
+            key_path=key,
         ) from None
     return parts, value
 
