@@ -18,7 +18,7 @@ from itertools import accumulate
 import numpy as np
 import simpy
 
-from netsim.engine.deadlines import DeadlineQueue
+from netsim.engine.deadlines import DeadlineQueue, FifoDeadlines
 from netsim.engine.hooks import Hooks
 from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
@@ -136,6 +136,8 @@ class MarketState:
         self.expiries = DeadlineQueue(
             self.env, self._expire, lambda v: self.vac_status[v] == V_OPEN
         )
+        # Ends of probation: one fixed delay after each hire, so they come in time order.
+        self.probation_ends = FifoDeadlines(self.env, self._probation_end_due)
         # Static brand weights for 'always_hiring' demand and growth vacancies.
         self._brand_cum = list(accumulate(self.brand))
         self._pos_cum = list(accumulate(c.positions.tolist()))
