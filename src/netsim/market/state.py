@@ -145,11 +145,13 @@ class MarketState:
         self.n_open_market = 0
         self._internal_open = 0
         # Vacancy table (index = vacancy id).
-        self.vac_company: list[int] = []
+        # Numbers that are not small ints in typed arrays (see _floats); statuses and skills
+        # are small ints, which Python shares, so a list of them costs no extra cache miss.
+        self.vac_company = array("q")
         self.vac_skill: list[int] = []
-        self.vac_opened: list[float] = []
+        self.vac_opened = array("d")
         self.vac_status: list[int] = []
-        self.vac_pos: list[int] = []
+        self.vac_pos = array("q")
         # Most vacancies are filled before they expire: keep expiries out of SimPy's queue.
         self.expiries = DeadlineQueue(
             self.env, self._expire, lambda v: self.vac_status[v] == V_OPEN
