@@ -3,8 +3,10 @@
 Most vacancies are filled long before they would expire, so one SimPy timer per expiry
 would mostly fire for nothing. A :class:`DeadlineQueue` keeps the deadlines in its own
 heap and holds a single SimPy timer for the earliest one; a cancelled deadline is dropped
-when it reaches the front (a heap pop instead of a SimPy event). Deadlines fire in
-(time, insertion) order, so runs stay deterministic.
+when it reaches the front (a heap pop instead of a SimPy event). A deadline in a later
+month waits in that month's bucket and enters the heap when the month starts, if still
+alive, so a deadline cancelled before then costs no heap operation at all. Deadlines fire
+in (time, insertion) order, so runs stay deterministic.
 
 A :class:`FifoDeadlines` holds deadlines that arrive in time order (a fixed delay after
 "now", such as the end of probation): a deque instead of a heap, again with one SimPy timer
@@ -40,15 +42,47 @@ class DeadlineQueue:
         self._seq = count()
         self._wake_at = math.inf
         self._wake_token = 0
+        self._far: dict[int, list[tuple[float, int, int]]] = {}  # month -> deadlines
+        self._release_at = math.inf  # month whose bucket a SimPy timer will release
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._heap) + sum(len(b) for b in self._far.values())
 
     def add(self, at: float, item: int) -> None:
         """Fire ``item`` at time ``at`` (months) unless it is no longer alive by then."""
-        heapq.heappush(self._heap, (at, next(self._seq), item))
+        entry = (at, next(self._seq), item)
+        month = int(at)
+        if month > self.env.now:
+            # Due in a later month: wait in its bucket (the month starts at or before ``at``).
+            bucket = self._far.get(month)
+            if bucket is None:
+                bucket = self._far[month] = []
+                if month < self._release_at:
+                    self._arm_release(month)
+            bucket.append(entry)
+            return
+        heapq.heappush(self._heap, entry)
         if at < self._wake_at:
             self._arm(at)
+
+    def _arm_release(self, month: int) -> None:
+        self._release_at = month
+        self.env.timeout(max(month - self.env.now, 0.0)).callbacks.append(
+            lambda _ev: self._release(month)
+        )
+
+    def _release(self, month: int) -> None:
+        if month != self._release_at:
+            return  # superseded by an earlier month's release
+        alive, heap = self.alive, self._heap
+        for entry in self._far.pop(month, ()):
+            if alive(entry[2]):
+                heapq.heappush(heap, entry)
+        self._release_at = math.inf
+        if self._far:
+            self._arm_release(min(self._far))
+        if heap and heap[0][0] < self._wake_at:
+            self._arm(heap[0][0])
 
     def _arm(self, at: float) -> None:
         self._wake_token += 1
