@@ -13,6 +13,7 @@ heap's size, so timers far in the future are kept out of it:
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 
 import simpy
@@ -42,7 +43,8 @@ class WorkerTimers:
         self.horizon = horizon
         self.fire = fire
         #: Per-worker epoch; bumped by every (re)schedule, so older timers become stale.
-        self.epoch = [0] * n
+        # A typed array: one cache miss per read at a random worker, not two (boxed ints).
+        self.epoch = array("q", [0]) * n
         #: Timers that fired or were released after their worker moved on.
         self.n_stale = 0
         self._far: dict[int, list[tuple[float, int, int]]] = {}  # month -> worker timers

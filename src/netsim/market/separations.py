@@ -63,8 +63,13 @@ class Separations:
             hook(i)
 
     def _schedule_probation_end(self, i: int, at: float) -> None:
-        n_jobs = self.n_jobs[i]  # identifies the stint: it changes with every new employer
-        self._timer(max(at - self.env.now, 0.0), lambda _ev: self._probation_end(i, n_jobs))
+        # n_jobs identifies the stint: it changes with every new employer. Probation has one
+        # length, so ends arrive in time order and wait in a FIFO, not in SimPy's heap.
+        self.probation_ends.add(at, (i, self.n_jobs[i]))
+
+    def _probation_end_due(self, item: tuple[int, int]) -> None:
+        """A probation end from the FIFO fell due (``item`` is worker and stint)."""
+        self._probation_end(*item)
 
     def _probation_end(self, i: int, n_jobs: int) -> None:
         self.n_events += 1

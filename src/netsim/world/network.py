@@ -102,6 +102,42 @@ class SocialNetwork:
             net._bulk_add(u, v, strength, origin, time_months)
         return net
 
+    @classmethod
+    def from_edges(
+        cls,
+        n: int,
+        u: np.ndarray,
+        v: np.ndarray,
+        strength: float,
+        origin: str = "initial",
+        time_months: float = 0.0,
+    ) -> SocialNetwork:
+        """Build from tie endpoint arrays on workers ``0..n-1``, without a NetworkX graph.
+
+        The result equals :meth:`from_networkx` of the graph with nodes ``0..n-1`` added in
+        order and then the edges ``(u[k], v[k])`` in order (same ties, same neighbour order),
+        so a generator may hand over arrays instead of a graph without changing a run.
+        Raises ``ValueError`` for workers outside ``0..n-1``, self-loops or repeated ties.
+        """
+        u = np.asarray(u, dtype=np.int64)
+        v = np.asarray(v, dtype=np.int64)
+        if u.shape != v.shape or u.ndim != 1:
+            raise ValueError("SocialNetwork.from_edges needs two 1-d arrays of equal length")
+        if u.size and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= n):
+            raise ValueError(f"SocialNetwork.from_edges: a tie outside workers 0..{n - 1}")
+        if np.any(u == v):
+            raise ValueError("SocialNetwork.from_edges: the graph has self-loops")
+        with gc_paused():
+            net = cls(n)
+            if u.size == 0:
+                return net
+            # NetworkX lists edge (x, y), x < y, under x in the order x's ties were added:
+            # that is a stable sort by the smaller endpoint.
+            lo, hi = np.minimum(u, v), np.maximum(u, v)
+            order = np.argsort(lo, kind="stable")
+            net._bulk_add(lo[order], hi[order], strength, origin, time_months)
+        return net
+
     def _bulk_add(
         self, u: np.ndarray, v: np.ndarray, strength: float, origin: str, time_months: float
     ) -> None:

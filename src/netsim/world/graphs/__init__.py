@@ -8,7 +8,8 @@ generators, registered when this package is imported. Degrees are numbers of tie
 Built-in generators:
 
 ``barabasi_albert``
-    Preferential attachment (NetworkX); ``m`` ties per newcomer. Ignores ``degree_weight``.
+    Preferential attachment (NetworkX's model, drawn in NumPy); ``m`` ties per newcomer.
+    Ignores ``degree_weight``.
 ``watts_strogatz``
     Small world (NetworkX): ring lattice of ``k`` neighbours, rewired with probability ``p``.
     Ignores ``degree_weight``.
@@ -28,6 +29,7 @@ Built-in generators:
 from netsim.world.graphs.base import (
     GRAPH_GENERATORS,
     GeneratorParams,
+    GraphEdges,
     GraphGenerator,
     PeopleAttributes,
     check_graph,
@@ -41,6 +43,7 @@ from netsim.world.graphs.files import (
     read_edge_list,
     read_graphml_file,
 )
+from netsim.world.graphs.preferential import barabasi_albert_edges
 from netsim.world.graphs.random_graphs import (
     BarabasiAlbert,
     BarabasiAlbertParams,
@@ -56,11 +59,13 @@ from netsim.world.graphs.random_graphs import (
 __all__ = [
     "GRAPH_GENERATORS",
     "GeneratorParams",
+    "GraphEdges",
     "GraphGenerator",
     "PeopleAttributes",
     "check_graph",
     "generate_graph",
     "grouped_chung_lu",
+    "barabasi_albert_edges",
     "read_edge_list",
     "read_graphml_file",
     "BarabasiAlbert",

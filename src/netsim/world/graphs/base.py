@@ -71,6 +71,25 @@ class PeopleAttributes:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class GraphEdges:
+    """A generated graph as tie endpoint arrays: ties ``(u[k], v[k])`` on workers ``0..n-1``.
+
+    Distinct ties, no self-loops. ``region`` is an optional int array of length ``n`` (the
+    node attribute ``region``). Large runs copy these arrays straight into the simulation's
+    network; :meth:`to_networkx` builds the NetworkX graph only when someone asks for it.
+    """
+
+    n: int
+    u: np.ndarray
+    v: np.ndarray
+    region: np.ndarray | None = None
+
+    def to_networkx(self) -> nx.Graph:
+        """The graph as an ``nx.Graph`` on ``0..n-1`` (nodes carry ``region`` if set)."""
+        return _graph_from_arrays(self.n, self.u, self.v, self.region)
+
+
 class GeneratorParams(BaseModel):
     """Base of every generator's ``Params``: unknown keys are errors."""
 
@@ -110,6 +129,17 @@ class GraphGenerator:
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Return an undirected simple graph on exactly the nodes ``0..people.n-1``."""
         raise NotImplementedError
+
+    def build_edges(
+        self, people: PeopleAttributes, params: Any, rng: np.random.Generator
+    ) -> GraphEdges | None:
+        """The same graph as :meth:`build` as endpoint arrays, or None if not offered.
+
+        Optional, for speed: a generator that draws its ties in NumPy returns them here (and
+        its :meth:`build` is then ``build_edges(...).to_networkx()``), so a run skips
+        building a NetworkX graph. Same ``rng`` state, same graph as :meth:`build`.
+        """
+        return None
 
 
 def check_graph(G: nx.Graph, n: int, source: str = "graph generator") -> None:

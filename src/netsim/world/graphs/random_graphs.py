@@ -18,11 +18,12 @@ from netsim.world.graphs.base import (
     _MAX_ROUNDS,
     GRAPH_GENERATORS,
     GeneratorParams,
+    GraphEdges,
     GraphGenerator,
     PeopleAttributes,
-    _graph_from_arrays,
     _seed,
 )
+from netsim.world.graphs.preferential import barabasi_albert_edges
 
 if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
     import networkx as nx
@@ -38,9 +39,13 @@ class BarabasiAlbertParams(GeneratorParams):
 
 @GRAPH_GENERATORS.register
 class BarabasiAlbert(GraphGenerator):
-    """Preferential attachment (``networkx.barabasi_albert_graph``); ``m * (n - m)`` ties.
+    """Preferential attachment; ``m * (n - m)`` ties.
 
-    Mean degree is about ``2m``. Ignores ``degree_weight``.
+    The model of ``networkx.barabasi_albert_graph`` (a star on ``0..m``, then each newcomer
+    ties to ``m`` distinct nodes chosen with probability proportional to degree), drawn in
+    NumPy by :func:`~netsim.world.graphs.preferential.barabasi_albert_edges`: the same
+    distribution, a different random stream. Mean degree is about ``2m``. Ignores
+    ``degree_weight``.
     """
 
     name = "barabasi_albert"
@@ -57,10 +62,14 @@ class BarabasiAlbert(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph; ``m`` must be below ``people.n``."""
-        import networkx as nx
+        return self.build_edges(people, params, rng).to_networkx()
 
-        with gc_paused():
-            return nx.barabasi_albert_graph(people.n, params.m, seed=_seed(rng))
+    def build_edges(
+        self, people: PeopleAttributes, params: Any, rng: np.random.Generator
+    ) -> GraphEdges:
+        """The graph's ties as arrays (no NetworkX graph); ``m`` must be below ``people.n``."""
+        u, v = barabasi_albert_edges(people.n, params.m, rng)
+        return GraphEdges(people.n, u, v)
 
 
 class WattsStrogatzParams(GeneratorParams):
@@ -251,12 +260,18 @@ class StochasticBlock(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph and set each node's ``region``."""
+        return self.build_edges(people, params, rng).to_networkx()
+
+    def build_edges(
+        self, people: PeopleAttributes, params: Any, rng: np.random.Generator
+    ) -> GraphEdges:
+        """The graph's ties and each worker's ``region`` as arrays (no NetworkX graph)."""
         n = people.n
         region = rng.permutation(np.arange(n, dtype=np.int64) * params.blocks // max(n, 1))
         u, v = grouped_chung_lu(
             region, people.degree_weight, params.mean_degree, params.within_share, rng
         )
-        return _graph_from_arrays(n, u, v, region)
+        return GraphEdges(n, u, v, region)
 
 
 class HomophilyParams(GeneratorParams):
@@ -292,10 +307,16 @@ class Homophily(GraphGenerator):
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
         """Build the graph."""
+        return self.build_edges(people, params, rng).to_networkx()
+
+    def build_edges(
+        self, people: PeopleAttributes, params: Any, rng: np.random.Generator
+    ) -> GraphEdges:
+        """The graph's ties as arrays (no NetworkX graph)."""
         u, v = grouped_chung_lu(
             people.skill, people.degree_weight, params.mean_degree, params.homophily, rng
         )
-        return _graph_from_arrays(people.n, u, v)
+        return GraphEdges(people.n, u, v)
 
 
 def _check_mean_degree(name: str, mean_degree: float, n_workers: int) -> None:
