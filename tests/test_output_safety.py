@@ -423,6 +423,20 @@ def test_sweep_refuses_folders_it_did_not_write(
     assert snapshot(work) == before
 
 
+def test_user_files_that_look_like_leftovers_are_kept(scenario_file, work):
+    """'.run.old-backup' beside 'run' matched the leftover pattern and was deleted."""
+    (work / ".run.old-backup").write_text("mine\n")  # a file: netsim leaves only folders
+    (work / ".run.tmp-mine").mkdir()
+    (work / ".run.tmp-mine" / "notes.txt").write_text("mine\n")
+    (work / ".run.old-1").mkdir()  # pid 1 never ends, but even so: a user's folder
+    (work / ".run.old-1" / "data.csv").write_text("a\n")
+    os.symlink(work / ".run.tmp-mine", work / ".run.tmp-link")
+    before = snapshot(work)
+    assert run_cli(scenario_file, "--out", "run") == 0
+    after = snapshot(work)
+    assert {k: v for k, v in after.items() if not k.startswith("run")} == before
+
+
 def test_sweep_resumes_only_its_own_experiment(experiment, experiment_file, work, capsys):
     assert sweep_cli(experiment_file, "--out", "exp") == 0
     runs = sorted(p.name for p in (work / "exp" / "runs").iterdir())
