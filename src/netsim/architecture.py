@@ -168,9 +168,9 @@ def _mermaid(g: nx.DiGraph) -> list[str]:
     lines.append('    front["front door: netsim, api, cli, docgen, architecture"]')
     for room in reversed(LAYERS):
         lines.append(f'    {room}["{room}/"]')
-    for (a, b), n in sorted(_room_edges(g).items()):
+    for a, b in sorted(_room_edges(g)):
         src = "front" if a == "front door" else a
-        lines.append(f"    {src} -->|{n}| {b}")
+        lines.append(f"    {src} --> {b}")
     lines.append("```")
     return lines
 
@@ -198,8 +198,8 @@ def architecture_markdown(package: Path = PACKAGE) -> str:
         "",
         "## The rooms and who imports whom",
         "",
-        "An arrow `a --> b` means modules of room `a` import modules of room `b` (the number",
-        "counts module-to-module import edges). Layers, lowest first: "
+        "An arrow `a --> b` means modules of room `a` import modules of room `b`.",
+        "Layers, lowest first: "
         + " < ".join(f"`{r}`" for r in LAYERS)
         + ".",
         "",
@@ -207,7 +207,7 @@ def architecture_markdown(package: Path = PACKAGE) -> str:
         "",
         "## What each room holds",
         "",
-        "| room | holds | modules (lines) |",
+        "| room | holds | modules |",
         "|---|---|---|",
     ]
     for room in LAYERS:
@@ -215,9 +215,8 @@ def architecture_markdown(package: Path = PACKAGE) -> str:
         if not init.exists():
             continue
         mods = sorted(m for m in known if room_of(m, package) == room and m != f"netsim.{room}")
-        listed = ", ".join(
-            f"`{m.removeprefix(f'netsim.{room}.')}` ({g.nodes[m]['lines']})" for m in mods
-        )
+        # Names only: line counts would make the page stale at every edit.
+        listed = ", ".join(f"`{m.removeprefix(f'netsim.{room}.')}`" for m in mods)
         holds = _first_paragraph(init).replace("|", "\\|")
         out.append(f"| `{room}/` | {holds} | {listed} |")
     out += [

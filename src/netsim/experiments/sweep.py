@@ -179,9 +179,13 @@ def _finished(root: Path, rid: str) -> bool:
 
 
 def _clean_stale(root: Path) -> None:
-    """Remove hidden temporary folders left by a run killed while writing."""
+    """Remove hidden temporary folders left by a run killed while writing: only folders
+    holding nothing but run files (a user's hidden file in runs/ is not ours to delete)."""
+    from netsim.output.results import is_run_leftover
+
     for p in (root / "runs").glob(".*"):
-        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        if is_run_leftover(p):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 class _progress:

@@ -445,14 +445,14 @@ def remove_stale_siblings(out_dir: Path) -> list[Path]:
         if m["pid"] is not None and _alive(int(m["pid"])):
             continue
         p = out_dir.parent / name
-        if not _looks_like_run_leftover(p):
+        if not is_run_leftover(p):
             continue  # a user's '.name.old-backup' that merely looks like ours
         shutil.rmtree(p, ignore_errors=True)
         removed.append(p)
     return removed
 
 
-def _looks_like_run_leftover(path: Path) -> bool:
+def is_run_leftover(path: Path) -> bool:
     """Whether ``path`` holds nothing but what netsim writes into a run folder: a real
     folder (netsim never leaves a file or link beside a run folder) with only run files,
     ``plots/`` of figures and the report. Anything else is left alone."""
