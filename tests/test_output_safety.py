@@ -445,18 +445,25 @@ def test_sweep_resumes_only_its_own_experiment(experiment, experiment_file, work
     stale = [
         work / "exp" / ".manifest.json.ab12cd34",
         work / "exp" / ".runs.parquet.x_y0z9qq",
-        work / "exp" / "runs" / f".{runs[0]}.tmp-x",
     ]
     (work / "exp" / "failures").mkdir()
     stale.append(work / "exp" / "failures" / f".{runs[0]}.txt.abcdefgh")
     for p in stale:
         p.write_text("half")
+    # a run folder half written by a killed worker (netsim leaves folders, never files)
+    half_run = work / "exp" / "runs" / f".{runs[0]}.tmp-x"
+    half_run.mkdir()
+    (half_run / "manifest.json").write_text("half")
+    stale.append(half_run)
+    # a user's hidden file in runs/ is kept
+    (work / "exp" / "runs" / ".my_index").write_text("mine\n")
     (work / "exp" / "notes.md").write_text("mine\n")  # a user's note is kept by a resume
     capsys.readouterr()
     assert sweep_cli(experiment_file, "--out", "exp") == 0
     assert "2 resumed" in capsys.readouterr().out
     assert not any(p.exists() for p in stale)
     assert (work / "exp" / "notes.md").read_text() == "mine\n"
+    assert (work / "exp" / "runs" / ".my_index").read_text() == "mine\n"
 
     other = dict(experiment, name="other")
     with pytest.raises(NetsimInputError, match="experiment 'exp', not 'other'"):
