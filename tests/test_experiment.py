@@ -213,6 +213,22 @@ def test_base_that_is_a_folder_or_an_experiment_is_named_as_such(tmp_path, base)
     assert "unknown key" not in msg
 
 
+def test_sample_range_outside_the_keys_bounds_is_reported_once(tmp_path, base):
+    """It gave one line per sampled variant, under a key path that is not in the file."""
+    rng = {"low": 0.1, "high": 200}
+    variants = {
+        "sample": {
+            "method": "latin_hypercube",
+            "n": 8,
+            "parameters": {"labour_market.job_finding_rate_per_month": rng},
+        }
+    }
+    msg = error_of(write_experiment(tmp_path, variants=variants))
+    key = "variants.sample.parameters.labour_market.job_finding_rate_per_month"
+    assert msg.count("\n") == 0 and f"{key}: the range low=0.1, high=200" in msg
+    assert "must be <= 100" in msg
+
+
 def test_zip_lists_of_unequal_length(tmp_path, base):
     msg = error_of(
         write_experiment(

@@ -284,7 +284,18 @@ def _design(data: dict[str, Any], where: Path, file: str | None) -> ExperimentDe
             sc = _resolve(base_data, base_path, common, params, exp.save_events)
         except NetsimInputError as err:
             for key, prob in err.issues:
-                if key is not None and any(key == k or key.startswith(k + ".") for k in params):
+                sample = exp.variants.sample if exp.variants is not None else None
+                sampled = sample.parameters if sample is not None else {}
+                if key in sampled:  # the range is wrong, not one variant: say so once
+                    bounds = sampled[key]
+                    issues.append(
+                        (
+                            f"variants.sample.parameters.{key}",
+                            f"the range low={bounds.low:g}, high={bounds.high:g} reaches "
+                            f"values the key refuses: {prob.split(', got ')[0]}",
+                        )
+                    )
+                elif key is not None and any(key == k or key.startswith(k + ".") for k in params):
                     issues.append((f"{at}.{key}", f"{prob} (in variant {label!r})"))
                 elif key is not None and any(key == k or key.startswith(k + ".") for k in common):
                     issues.append((f"overrides.{key}", prob))
