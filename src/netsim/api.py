@@ -16,7 +16,8 @@ from typing import Any
 
 from netsim.model.loading import load_scenario
 from netsim.model.run import simulate
-from netsim.output.results import RunResult, check_run_dir, load, write_run
+from netsim.output.folders import check_run_dir
+from netsim.output.results import RunResult, load, write_run
 from netsim.scenario.schema import Scenario
 
 __all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate"]

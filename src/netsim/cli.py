@@ -228,7 +228,7 @@ def _validate_experiment(args: argparse.Namespace) -> int:
 def _print_plan(design, out: Path) -> int:
     """``netsim sweep --dry-run``: one line per run, then the totals; writes nothing."""
     from netsim.experiments.design import plan
-    from netsim.output.results import check_experiment_dir
+    from netsim.output.folders import check_experiment_dir
 
     # The same folder check as the sweep itself (reads only), so a plan is never shown
     # for a folder the sweep would refuse.

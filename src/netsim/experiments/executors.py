@@ -165,7 +165,7 @@ def write_failure(root: Path, run_id: str, text: str) -> None:
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file, so readers never see half."""
-    from netsim.output.results import mkstemp  # the umask's mode, not tempfile's private 0600
+    from netsim.output.folders import mkstemp  # the umask's mode, not tempfile's private 0600
 
     fd, tmp = mkstemp(prefix=f".{path.name}.", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -119,7 +119,7 @@ def sweep(
     if workers is not None and workers < 1:
         raise NetsimInputError(f"workers must be >= 1, got {workers}")
     root = Path(out) if out is not None else Path("results") / design.name
-    from netsim.output.results import prepare_experiment_dir
+    from netsim.output.folders import prepare_experiment_dir
 
     # Only a new folder or this experiment's own folder (resume); refused before any run.
     prepare_experiment_dir(root, design.name)
@@ -181,7 +181,7 @@ def _finished(root: Path, rid: str) -> bool:
 def _clean_stale(root: Path) -> None:
     """Remove hidden temporary folders left by a run killed while writing: only folders
     holding nothing but run files (a user's hidden file in runs/ is not ours to delete)."""
-    from netsim.output.results import is_run_leftover
+    from netsim.output.folders import is_run_leftover
 
     for p in (root / "runs").glob(".*"):
         if is_run_leftover(p):

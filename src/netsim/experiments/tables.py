@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from netsim.experiments.design import ExperimentDesign
-from netsim.output.results import mkstemp
+from netsim.output.folders import mkstemp
 
 __all__ = [
     "ID_COLUMNS",
