@@ -307,6 +307,21 @@ def test_missing_file_named_in_error(name, tmp_path):
         cls.check_inputs(cls.parse_params({}), tmp_path, 5)
 
 
+@pytest.mark.parametrize("name", ["edge_list", "graphml"])
+def test_a_folder_given_as_graph_file_is_named_a_folder(name, tmp_path):
+    (tmp_path / "g").mkdir()
+    cls = GRAPH_GENERATORS.get(name)
+    with pytest.raises(ValueError, match="g is a folder, not a file"):
+        cls.check_inputs(cls.parse_params({"path": "g"}), tmp_path, 5)
+
+
+def test_non_utf8_edge_list_says_so(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"0 1\n1 2\n\xff\xfe 3\n")
+    cls = GRAPH_GENERATORS.get("edge_list")
+    with pytest.raises(ValueError, match=r"bad.txt is not UTF-8 text \(byte 0xff at offset 8\)"):
+        cls.check_inputs(cls.parse_params({"path": "bad.txt"}), tmp_path, 5)
+
+
 def test_malformed_edge_list_line_named_in_error(tmp_path):
     (tmp_path / "bad.txt").write_text("1 2\n2 3\n3 4 5 6\n")
     cls = GRAPH_GENERATORS.get("edge_list")

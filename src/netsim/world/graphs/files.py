@@ -79,8 +79,15 @@ def read_edge_list(
                     vs.append(ids[1])
     except FileNotFoundError:
         raise ValueError(f"graph file {path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"graph file {path} cannot be read: {exc}") from None
+    except IsADirectoryError:
+        raise ValueError(f"graph file {path} is a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"graph file {path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ValueError(f"graph file {path} cannot be read: {exc.strerror or exc}") from None
     labels = list(index)
     u = np.asarray(us, dtype=np.int64)
     v = np.asarray(vs, dtype=np.int64)
@@ -157,6 +164,8 @@ def read_graphml_file(path: Path | str) -> nx.Graph:
     import networkx as nx
 
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"graph file {path} is a folder, not a file")
     if not path.is_file():
         raise ValueError(f"graph file {path} not found")
     try:
