@@ -461,7 +461,7 @@ def test_payout_and_strategy_plugins_are_type_checked():
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
-        ("netsim.graphs:GraphGenerator", "must define build()"),
+        ("netsim.graphs:GraphGenerator", "must define build() or build_edges()"),
         ("netsim.payouts:PayoutRule", "must define schedule()"),
         ("netsim.platform:Strategy", "must define name"),
     ],
@@ -489,7 +489,7 @@ def test_plugin_subclass_missing_build_is_refused(tmp_path):
     )
     path = write(tmp_path, "graph: {generator: 'halfplug:Half'}")
     message = assert_names(load_error(path), path, "graph.generator")
-    assert "halfplug:Half is incomplete: it must define build()" in message
+    assert "halfplug:Half is incomplete: it must define build() or build_edges()" in message
 
 
 def test_plugin_module_calling_sys_exit_is_an_input_error(tmp_path):

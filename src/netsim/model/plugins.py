@@ -118,26 +118,34 @@ def _check_class(cls: Any, base: type, name: str, what: str, key_path: str) -> N
         )
 
 
-#: What a plug-in class must define itself, by base class: the methods the base leaves
-#: unimplemented (they raise NotImplementedError) and the attributes a run reads. Without
-#: this, the base class itself (``netsim.graphs:GraphGenerator``) passed validation and the
-#: run then failed with a traceback.
+#: What a plug-in class must define itself, by base class: groups of members of which it
+#: must define at least one (the methods the base leaves unimplemented and the attributes a
+#: run reads). Without this, the base class itself (``netsim.graphs:GraphGenerator``) passed
+#: validation and the run then failed with a traceback.
 REQUIRED_MEMBERS = {
-    "GraphGenerator": ("build",),
-    "PayoutRule": ("schedule",),
-    "Strategy": ("name",),
+    "GraphGenerator": (("build", "build_edges"),),
+    "PayoutRule": (("schedule",),),
+    "Strategy": (("name",),),
 }
 
 
 def _unimplemented(cls: type, base: type) -> list[str]:
     """The members of :data:`REQUIRED_MEMBERS` that ``cls`` neither defines nor inherits
     from a class below ``base``."""
-    missing = []
-    for member in REQUIRED_MEMBERS.get(base.__qualname__, ()):
+    def shown(member: str) -> str:
+        return f"{member}()" if callable(getattr(base, member, None)) else member
+
+    def defined(member: str) -> bool:
         value = getattr(cls, member, None)
-        if value is None or (callable(value) and value is getattr(base, member, None)):
-            missing.append(f"{member}()" if callable(getattr(base, member, None)) else member)
-    return missing
+        return value is not None and not (
+            callable(value) and value is getattr(base, member, None)
+        )
+
+    return [
+        " or ".join(shown(m) for m in group)
+        for group in REQUIRED_MEMBERS.get(base.__qualname__, ())
+        if not any(defined(m) for m in group)
+    ]
 
 
 def check_numbers(value: Any, key_path: str, what: str) -> list[Issue]:

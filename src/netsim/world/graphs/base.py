@@ -127,8 +127,16 @@ class GraphGenerator:
         return params
 
     def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
-        """Return an undirected simple graph on exactly the nodes ``0..people.n-1``."""
-        raise NotImplementedError
+        """Return an undirected simple graph on exactly the nodes ``0..people.n-1``.
+
+        A generator defines this or :meth:`build_edges`; by default it is the graph of
+        :meth:`build_edges`.
+        """
+        edges = self.build_edges(people, params, rng)
+        if edges is None:
+            name = type(self).__name__
+            raise NotImplementedError(f"{name} defines neither build nor build_edges")
+        return edges.to_networkx()
 
     def build_edges(
         self, people: PeopleAttributes, params: Any, rng: np.random.Generator

@@ -60,10 +60,6 @@ class BarabasiAlbert(GraphGenerator):
             raise ValueError(f"barabasi_albert needs m < workers, got m={params.m}, {n_workers=}")
         return params
 
-    def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
-        """Build the graph; ``m`` must be below ``people.n``."""
-        return self.build_edges(people, params, rng).to_networkx()
-
     def build_edges(
         self, people: PeopleAttributes, params: Any, rng: np.random.Generator
     ) -> GraphEdges:
@@ -258,10 +254,6 @@ class StochasticBlock(GraphGenerator):
         _check_mean_degree("stochastic_block", params.mean_degree, n_workers)
         return params
 
-    def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
-        """Build the graph and set each node's ``region``."""
-        return self.build_edges(people, params, rng).to_networkx()
-
     def build_edges(
         self, people: PeopleAttributes, params: Any, rng: np.random.Generator
     ) -> GraphEdges:
@@ -304,10 +296,6 @@ class Homophily(GraphGenerator):
         """Require ``mean_degree < workers - 1``."""
         _check_mean_degree("homophily", params.mean_degree, n_workers)
         return params
-
-    def build(self, people: PeopleAttributes, params: Any, rng: np.random.Generator) -> nx.Graph:
-        """Build the graph."""
-        return self.build_edges(people, params, rng).to_networkx()
 
     def build_edges(
         self, people: PeopleAttributes, params: Any, rng: np.random.Generator
