@@ -138,6 +138,32 @@ def test_interrupt_keeps_finished_runs(tmp_path, experiment, monkeypatch):
     assert len(again.runs) == 6
 
 
+def test_interrupted_sweep_on_the_command_line_says_what_it_kept(
+    tmp_path, experiment, monkeypatch, capsys
+):
+    from netsim.cli import main
+
+    mod = sweep_module()
+    real = mod.simulate
+    calls = []
+
+    def interrupted(scenario, seed):
+        calls.append(seed)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(scenario, seed)
+
+    monkeypatch.setattr(mod, "simulate", interrupted)
+    exp_file = tmp_path / "exp.yaml"
+    exp_file.write_text(yaml.safe_dump(experiment))
+    out = tmp_path / "out"
+    code = main(["sweep", str(exp_file), "--executor", "serial", "--out", str(out), "-q"])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert f"2 of 6 distinct runs are finished and kept in {out}" in err
+    assert "run the same command again to resume" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("method", ["morris", "sobol"])
 def test_sensitivity_tables(tmp_path, experiment, method):
     experiment = {

@@ -246,6 +246,20 @@ def _print_plan(design, out: Path) -> int:
     return EXIT_OK
 
 
+def _report_interrupted_sweep(design, out: Path) -> None:
+    """Say how many runs an interrupted sweep kept, and how to resume it."""
+    from netsim.experiments.design import plan
+
+    rows = plan(design, out) if out.is_dir() else []
+    distinct = [r for r in rows if r.action != "duplicate"]
+    done = sum(r.action == "done" for r in distinct)
+    print(
+        f"netsim: interrupted; {done} of {len(distinct)} distinct runs are finished and kept "
+        f"in {out}; run the same command again to resume",
+        file=sys.stderr,
+    )
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from netsim.model.loading import load_scenario
 
@@ -329,14 +343,18 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from netsim.experiments.sweep import sweep
 
     start = time.perf_counter()
-    result = sweep(
-        design,
-        workers=args.workers,
-        executor=executor,
-        scheduler=args.scheduler,
-        out=args.out,
-        progress=not args.quiet,
-    )
+    try:
+        result = sweep(
+            design,
+            workers=args.workers,
+            executor=executor,
+            scheduler=args.scheduler,
+            out=args.out,
+            progress=not args.quiet,
+        )
+    except KeyboardInterrupt:
+        _report_interrupted_sweep(design, args.out or Path("results") / design.name)
+        return EXIT_INTERRUPTED
     wall = time.perf_counter() - start
     ok = int((result.runs["status"] == "ok").sum()) if len(result.runs) else 0
     print(
