@@ -10,6 +10,7 @@ import only rooms below it in :data:`~netsim.architecture.LAYERS`, and never the
 from __future__ import annotations
 
 import ast
+import functools
 
 import networkx as nx
 import pytest
@@ -27,16 +28,10 @@ from netsim.architecture import (
 )
 
 
+@functools.cache
 def _graph() -> nx.DiGraph:
+    """The import graph, parsed once for all tests of this file."""
     return import_graph()
-
-
-def _room(module: str) -> str | None:
-    return room_of(module)
-
-
-def _modules():
-    return modules()
 
 
 def test_the_import_graph_sees_the_rooms():
@@ -60,27 +55,27 @@ def test_no_import_cycle():
 def test_every_module_is_in_a_room_or_the_front_door_or_an_alias():
     loose = [
         m
-        for m in _modules()
-        if _room(m) is None and m not in FRONT_DOOR and m not in ALIASES
+        for m in modules()
+        if room_of(m) is None and m not in FRONT_DOOR and m not in ALIASES
         and m != "netsim._version"
     ]
     assert not loose, f"modules outside the rooms: {loose}"
-    assert set(LAYERS) == {_room(m) for m in _modules()} - {None}
+    assert set(LAYERS) == {room_of(m) for m in modules()} - {None}
 
 
-@pytest.mark.parametrize("module", sorted(_modules()))
+@pytest.mark.parametrize("module", sorted(modules()))
 def test_module_is_short(module):
-    lines = module_lines(_modules()[module])
+    lines = module_lines(modules()[module])
     assert lines <= MAX_LINES, f"{module} has {lines} lines (at most {MAX_LINES})"
 
 
 def test_no_room_imports_the_front_door_or_an_alias():
     g = _graph()
-    wrong = [(a, b) for a, b in g.edges if _room(a) and (b in FRONT_DOOR or b in ALIASES)]
+    wrong = [(a, b) for a, b in g.edges if room_of(a) and (b in FRONT_DOOR or b in ALIASES)]
     assert not wrong, wrong
 
 
-def test_aliases_only_re_export_their_room():
+def test_aliases_only_re_export_theirroom_of():
     g = _graph()
     for alias, target in ALIASES.items():
         assert set(g.successors(alias)) <= {m for m in g if m.startswith(target)}, alias
@@ -97,11 +92,11 @@ def test_the_architecture_page_is_generated_from_this_graph():
 
 def test_rooms_import_only_rooms_below():
     g = _graph()
-    for room in {_room(m) for m in g} - {None}:
+    for room in {room_of(m) for m in g} - {None}:
         assert room in LAYERS, f"room {room!r} is not in LAYERS; place it in the order"
     wrong = []
     for a, b in g.edges:
-        ra, rb = _room(a), _room(b)
+        ra, rb = room_of(a), room_of(b)
         if ra is None or rb is None or ra == rb:
             continue
         if LAYERS.index(rb) > LAYERS.index(ra):
@@ -121,7 +116,7 @@ def test_the_platform_uses_the_market_only_through_its_services():
     touches no private attribute of the objects it is given."""
     g = _graph()
     allowed = {"netsim.market.services", "netsim.market.state"}
-    used = {b for a, b in g.edges if _room(a) == "platform" and _room(b) == "market"}
+    used = {b for a, b in g.edges if room_of(a) == "platform" and room_of(b) == "market"}
     assert used <= allowed, sorted(used - allowed)
     for path in sorted((PACKAGE / "platform").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -115,7 +115,9 @@ def test_failing_run_is_recorded_and_others_go_on(tmp_path, experiment, monkeypa
     assert not (out / "failures" / f"{result.failed[0]}.txt").exists()
 
 
-def test_interrupt_keeps_finished_runs(tmp_path, experiment, monkeypatch):
+def interrupt_third_run(monkeypatch):
+    """Make the sweep's third run raise KeyboardInterrupt (Ctrl-C); return the executors
+    module and its real ``simulate``."""
     mod = sweep_module()
     real = mod.simulate
     calls = []
@@ -127,6 +129,11 @@ def test_interrupt_keeps_finished_runs(tmp_path, experiment, monkeypatch):
         return real(scenario, seed)
 
     monkeypatch.setattr(mod, "simulate", interrupted)
+    return mod, real
+
+
+def test_interrupt_keeps_finished_runs(tmp_path, experiment, monkeypatch):
+    mod, real = interrupt_third_run(monkeypatch)
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         netsim.sweep(experiment, executor="serial", out=out)
@@ -143,17 +150,7 @@ def test_interrupted_sweep_on_the_command_line_says_what_it_kept(
 ):
     from netsim.cli import main
 
-    mod = sweep_module()
-    real = mod.simulate
-    calls = []
-
-    def interrupted(scenario, seed):
-        calls.append(seed)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(scenario, seed)
-
-    monkeypatch.setattr(mod, "simulate", interrupted)
+    interrupt_third_run(monkeypatch)
     exp_file = tmp_path / "exp.yaml"
     exp_file.write_text(yaml.safe_dump(experiment))
     out = tmp_path / "out"

@@ -85,10 +85,12 @@ def _summary_table(summary: Mapping[str, Any]) -> str:
     )
 
 
-def _frame_table(df: pd.DataFrame, cls: str) -> str:
+def _frame_table(df: pd.DataFrame, cls: str, cell=None) -> str:
+    """``df`` as an HTML table; cells formatted by ``cell`` (default: numbers by ``_fmt``)."""
+    cell = cell or _fmt
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_fmt(v)}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
         for row in df.itertuples(index=False)
     )
     return (
@@ -111,15 +113,7 @@ def _comparison_table(comparison: pd.DataFrame) -> str:
         index=name, columns="metric", values="cell", aggfunc="first", sort=False
     )
     wide = wide[list(dict.fromkeys(df["metric"]))].reset_index()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in wide.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in wide.itertuples(index=False)
-    )
-    return (
-        f'<div class="scroll"><table class="comparison"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
+    return _frame_table(wide, "comparison", cell=lambda v: html.escape(str(v)))
 
 
 def _figures_html(figures: Mapping[str, Figure]) -> str:
