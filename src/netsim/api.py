@@ -38,8 +38,8 @@ def default_run_dir(
     :func:`scenario_hash` of ``scenario``, so a changed run never replaces the plain one.
     """
     name = scenario.name
-    if plain is not None and scenario_hash(scenario) != scenario_hash(plain):
-        name = f"{name}-{scenario_hash(scenario)}"
+    if plain is not None and (digest := scenario_hash(scenario)) != scenario_hash(plain):
+        name = f"{name}-{digest}"
     return Path(root) / name / f"seed-{seed}"
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netsim.model.run import simulate
+from netsim.output.folders import process_running
 from netsim.scenario.errors import NetsimInputError
 
 if TYPE_CHECKING:
@@ -93,19 +94,8 @@ def _die() -> None:
 
 
 def _pid_running(pid: int | None) -> bool:
-    if pid is None:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # an exited but unreaped process answers os.kill; /proc says 'Z'
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    """Is the main process running? Unknown (``None``) counts as running."""
+    return pid is None or process_running(pid)
 
 
 def _set_parent_death_signal() -> None:

@@ -291,7 +291,7 @@ def remove_stale_siblings(out_dir: Path) -> list[Path]:
         m = _SIBLING.match(name)
         if m is None or m["name"] != out_dir.name:
             continue
-        if m["pid"] is not None and _alive(int(m["pid"])):
+        if m["pid"] is not None and process_running(int(m["pid"])):
             continue
         p = out_dir.parent / name
         if not is_run_leftover(p):
@@ -311,8 +311,9 @@ def is_run_leftover(path: Path) -> bool:
     return names <= RUN_FILES | RUN_EXTRAS and not _foreign_in_plots(path / "plots")
 
 
-def _alive(pid: int) -> bool:
-    """Is process ``pid`` running (on this machine)? Our own pid counts as alive."""
+def process_running(pid: int) -> bool:
+    """Is process ``pid`` running on this machine? Our own pid counts as running; an exited
+    but unreaped process (a zombie, which can write nothing) does not."""
     if pid <= 0:  # kill(0 or negative) would address process groups
         return False
     if pid == os.getpid() or os.name == "nt":  # on Windows, os.kill(pid, 0) terminates it
@@ -325,4 +326,8 @@ def _alive(pid: int) -> bool:
         return True
     except OverflowError:  # not a pid at all
         return False
-    return True
+    try:  # a zombie still answers os.kill; /proc says 'Z' (or 'X')
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
