@@ -13,6 +13,7 @@ hook                callback argument             when
 ``vacancy_posted``  vacancy id (int)              a vacancy goes on the open market
 ``vacancy_closed``  :class:`VacancyClosed`        a vacancy is filled (any channel) or expires
 ``seeking``         worker id (int)               a worker starts seeking (job loss, re-entry)
+``post``            :class:`Post`                 a worker posts publicly about an employer
 ``month_end``       :class:`MonthEnd`             the monthly record is being written
 ==================  ============================  =============================================
 
@@ -80,6 +81,20 @@ class VacancyClosed:
 
 
 @dataclass(frozen=True)
+class Post:
+    """A public post by a worker about an employer (times in months).
+
+    Posts are the public side of job satisfaction: mechanisms that move a company's brand
+    or screen applicants by their public record subscribe to them.
+    """
+
+    time_months: float
+    worker: int
+    company: int
+    tone: int  #: +1 positive, -1 negative
+
+
+@dataclass(frozen=True)
 class MonthEnd:
     """The monthly record at ``time_months``; subscribers add their columns to ``row``.
 
@@ -102,6 +117,7 @@ class Hooks:
         "vacancy_posted",
         "vacancy_closed",
         "seeking",
+        "post",
         "month_end",
     )
 
@@ -112,4 +128,5 @@ class Hooks:
         self.vacancy_posted: list[Callable[[int], None]] = []
         self.vacancy_closed: list[Callable[[VacancyClosed], None]] = []
         self.seeking: list[Callable[[int], None]] = []
+        self.post: list[Callable[[Post], None]] = []
         self.month_end: list[Callable[[MonthEnd], None]] = []

@@ -10,61 +10,23 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import model_validator
 
-#: Largest number allowed anywhere in a plug-in's parameters (graph generators, payout rules).
-MAX_PLUGIN_NUMBER = 1e9
+from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
+from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
 
-#: Upper bound of a field by its unit, unless the field sets its own: beyond these a run
-#: overflows, loses money to rounding or never ends (documented in docs/scenarios.md).
-MAX_BY_UNIT: dict[str, float] = {
-    "currency": 1e9,
-    "currency/month": 1e9,
-    "1/month": 100.0,
-    "1/(1000 currency)": 1000.0,
-    "months": 1200.0,
-    "factor": 1000.0,
-    "log units": 3.0,
-    "log factor": 100.0,
-    "fraction": 100.0,
-    "positions": 100_000.0,
-    "units": 1000.0,
-    "categories": 10_000,
-    "identities": 100,
-    "members": 1_000_000,
-    "referrers": 100,
-    "stints": 1000,
-    "workers": 5_000_000,
-}
-
-
-def F(default: Any, unit: str, description: str, **constraints: Any) -> Any:
-    """A schema field with a default, a unit and a one-line description.
-
-    Numbers are bounded above by :data:`MAX_BY_UNIT` for their unit unless ``le``/``lt`` is
-    given.
-    """
-    numeric = default is None or type(default) in (int, float)
-    if numeric and unit in MAX_BY_UNIT and "le" not in constraints and "lt" not in constraints:
-        constraints["le"] = MAX_BY_UNIT[unit]
-    return Field(default, description=description, json_schema_extra={"unit": unit}, **constraints)
-
-
-def S(model: type[BaseModel], description: str) -> Any:
-    """A nested section with defaults."""
-    return Field(default_factory=model, description=description, json_schema_extra={"unit": "-"})
-
-
-class Section(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are re-validated.
-
-    Types are strict: a boolean is not a number and a quoted string is not a number (an
-    integer is accepted where a float is expected); numbers must be finite (no NaN or inf).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, strict=True, allow_inf_nan=False
-    )
+__all__ = [
+    "MAX_BY_UNIT",
+    "MAX_PLUGIN_NUMBER",
+    "F",
+    "S",
+    "Section",
+    "Payout",
+    "Gaming",
+    "Defences",
+    "Platform",
+    "Scenario",
+]
 
 
 class VitalForces(Section):
@@ -275,160 +237,6 @@ class Knowledge(Section):
     depreciation_rate_per_month: float = F(
         0.01, "1/month", "Rate at which imported knowledge depreciates.", ge=0, le=1
     )
-
-
-class Payout(Section):
-    """The platform's payout rule (see docs/reference.md)."""
-
-    rule: str = F("flat", "name", "Payout rule: a registered name or package.module:Class.")
-    params: dict[str, Any] = F(
-        {}, "-", "Rule parameters; each rule documents and validates its own."
-    )
-
-
-class Gaming(Section):
-    """Shares of platform members who game the payout rule, and their costs."""
-
-    rotation_share: float = F(
-        0.0, "fraction", "Members who rotate a colluding contact through companies.", ge=0, le=1
-    )
-    sybil_share: float = F(
-        0.0,
-        "fraction",
-        "Members who insert fake identities into their referral chains.",
-        ge=0,
-        le=1,
-    )
-    sybils_per_cheater: int = F(2, "identities", "Fake identities a sybil member runs.", ge=1)
-    self_referral_share: float = F(
-        0.0, "fraction", "Members who refer themselves through a fake identity.", ge=0, le=1
-    )
-    custom_shares: dict[str, float] = F(
-        {},
-        "fraction",
-        "Shares of members following your own strategies: {registered name or "
-        "package.module:Class: share}.",
-    )
-    kickback_share: float = F(
-        0.5,
-        "fraction",
-        "Share of a colluding referrer's payouts passed to the candidate.",
-        ge=0,
-        le=1,
-    )
-    switching_cost: float = F(
-        500.0, "currency", "Cost to a rotating pair of one move (search, onboarding hassle).", ge=0
-    )
-    rotation_search_months: float = F(
-        1.0, "months", "Time a rotating candidate expects between two placements.", gt=0
-    )
-
-
-class Defences(Section):
-    """The platform's and companies' defences against gaming (each can be switched off)."""
-
-    screening: bool = F(
-        False, "-", "Subscribed companies read candidates' public job history and reject."
-    )
-    memory_months: float = F(
-        24.0, "months", "How far back the public job history is remembered.", ge=0
-    )
-    short_stint_months: float = F(
-        6.0, "months", "A stint shorter than this counts as short when screening.", ge=0
-    )
-    max_short_stints: int = F(
-        2, "stints", "Screening rejects candidates with at least this many short stints.", ge=1
-    )
-    cooldown_months: float = F(
-        0.0, "months", "Platform refuses a candidate it placed less than this long ago.", ge=0
-    )
-    cap_per_candidate: float | None = F(
-        None, "currency", "Most the platform pays out over all hires of one candidate.", ge=0
-    )
-    sybil_detection_probability: float = F(
-        0.0,
-        "probability",
-        "Chance the platform detects a fake identity in a hire's chain (checked at the hire).",
-        ge=0,
-        le=1,
-    )
-
-
-class Platform(Section):
-    """The paid referral platform: members, subscribing companies, cascades, money."""
-
-    enabled: bool = F(False, "-", "Run the referral platform.")
-    member_share: float = F(
-        0.1, "fraction", "Share of workers who are members at start.", ge=0, le=1
-    )
-    vital_member_multiplier: float = F(
-        3.0, "factor", "Relative chance of a vital force to be a member.", gt=0
-    )
-    subscriber_share: float = F(
-        0.5,
-        "fraction",
-        "Share of companies that post their vacancies on the platform.",
-        ge=0,
-        le=1,
-    )
-    fee_per_hire: float = F(4000.0, "currency", "Fee a company pays the platform per hire.", ge=0)
-    refund_months: float = F(
-        0.0, "months", "Company gets its fee back if the hire leaves within this time.", ge=0
-    )
-    reach: int = F(5, "members", "Members the platform shows a new vacancy to.", ge=0)
-    recommend_base: float = F(
-        0.05, "probability", "Chance to recommend a fitting contact for no reward.", ge=0, le=1
-    )
-    reward_sensitivity: float = F(
-        0.5,
-        "1/(1000 currency)",
-        "Response to reward: p = 1 - (1 - base) * exp(-sensitivity * reward / 1000).",
-        ge=0,
-    )
-    apply_probability: float = F(
-        0.6,
-        "probability",
-        "Chance a recommended person applies (if employed: times 1 - satisfaction).",
-        ge=0,
-        le=1,
-    )
-    pass_on_probability: float = F(
-        0.3,
-        "probability",
-        "Chance a recommended person who does not apply passes it on.",
-        ge=0,
-        le=1,
-    )
-    hop_delay_months: float = F(
-        0.25, "months", "Mean time for one recommendation hop (exponential).", gt=0
-    )
-    max_chain: int = F(6, "referrers", "Longest referral chain the platform accepts.", ge=1)
-    expected_stay_months: float = F(
-        24.0, "months", "Stay referrers assume when they value a recommendation.", gt=0
-    )
-    invite_rate_per_month: float = F(
-        0.0, "1/month", "Rate at which a member invites a random non-member contact.", ge=0
-    )
-    invite_bonus: float = F(
-        0.0, "currency", "Paid by the platform to a member per recruited member.", ge=0
-    )
-    payout: Payout = S(Payout, "The payout rule.")
-    gaming: Gaming = S(Gaming, "Gaming strategies.")
-    defences: Defences = S(Defences, "Defences.")
-
-    @model_validator(mode="after")
-    def _strategy_shares(self) -> Platform:
-        g = self.gaming
-        if any(not 0.0 <= v <= 1.0 for v in g.custom_shares.values()):
-            raise ValueError("every share in gaming.custom_shares must be between 0 and 1")
-        total = g.rotation_share + g.sybil_share + g.self_referral_share
-        total += sum(g.custom_shares.values())
-        if total > 1.0 + 1e-9:
-            raise ValueError(
-                "gaming.rotation_share + sybil_share + self_referral_share + the "
-                f"custom_shares must be <= 1, got {total:g}"
-            )
-        return self
 
 
 class Outputs(Section):
