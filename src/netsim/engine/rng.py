@@ -12,7 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 #: Child streams of a run seed, in a fixed order (appending keeps old streams unchanged).
-STREAMS = ("population", "graph", "dynamics", "statistics", "platform")
+STREAMS = (
+    "population",
+    "graph",
+    "dynamics",
+    "statistics",
+    "platform",
+    # The world's mechanisms, each with its own stream so that switching one on leaves the
+    # others' draws (and a run with all of them off) unchanged.
+    "freelance",
+    "firms",
+    "posts",
+    "screening",
+    "ties",
+    "campaigns",
+    "invites",
+)
 
 _BLOCK = 1 << 14
 

@@ -34,9 +34,9 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         logged_events=len(events),
     )
     companies = sim.company_table()
+    summary.update(sim.mechanism_summary())
     extra = {}
     if sim.platform is not None:
-        summary.update(sim.platform.summary(sim.env.now))
         extra = {"ledger": sim.platform.ledger.to_frame(), "chains": sim.platform.chain_table()}
     wall = time.perf_counter() - start
     return RunResult(
@@ -48,5 +48,6 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
         companies=companies,
         summary=summary,
         manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
+        tables=sim.mechanism_tables(),
         **extra,
     )

@@ -184,7 +184,7 @@ class Simulation(LabourMarket):
                 "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
                 "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
                 "income_salary": income,
-                **(self.platform.worker_columns() if self.platform is not None else {}),
+                **self._mechanism_output("worker_columns"),
             }
         )
 
@@ -219,5 +219,27 @@ class Simulation(LabourMarket):
                 "knowledge_foreign": self.knowledge.foreign(t),
                 "knowledge_mixing": self.knowledge.mixing(t),
                 "knowledge_origins": [self.knowledge.origins(k) for k in range(c.n)],
+                **self._mechanism_output("company_columns"),
             }
         )
+
+    def mechanism_summary(self) -> dict:
+        """Every mechanism's headline numbers for ``summary.json`` (in attachment order)."""
+        return self._mechanism_output("summary", self.env.now)
+
+    def mechanism_tables(self) -> dict:
+        """Every mechanism's own tables by name (see :class:`~netsim.engine.loop.MechanismOutputs`).
+
+        The platform's ledger and chains are :class:`~netsim.output.results.RunResult` fields
+        of their own and not repeated here.
+        """
+        return self._mechanism_output("tables")
+
+    def _mechanism_output(self, method: str, *args) -> dict:
+        """Merge the dicts that the mechanisms having ``method`` return (attachment order)."""
+        out: dict = {}
+        for mechanism in self.mechanisms:
+            fn = getattr(mechanism, method, None)
+            if fn is not None:
+                out.update(fn(*args))
+        return out

@@ -11,6 +11,7 @@ A run folder holds::
     companies.parquet  one row per company at the end
     ledger.parquet     every payment of the referral platform (with a platform)
     chains.parquet     the referral chain of every platform hire (with a platform)
+    <table>.parquet    a mechanism's own table (:attr:`RunResult.tables`), e.g. edges
 
 Folders are written atomically: everything goes to a hidden sibling folder which is renamed
 into place only when complete, so an interrupted run leaves no half-written folder (the next
@@ -84,6 +85,8 @@ class RunResult:
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: One row per chain position of every platform hire (empty without a platform).
     chains: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The mechanisms' own tables by name (e.g. ``edges``), each written as ``<name>.parquet``.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         where = f", path={str(self.path)!r}" if self.path else ""
@@ -158,6 +161,10 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
         if result.scenario.platform.enabled:
             result.ledger.to_parquet(tmp / "ledger.parquet", index=False)
             result.chains.to_parquet(tmp / "chains.parquet", index=False)
+        for name, table in result.tables.items():
+            if f"{name}.parquet" not in RUN_FILES:
+                raise ValueError(f"mechanism table {name!r} is not in RUN_FILES")
+            table.to_parquet(tmp / f"{name}.parquet", index=False)
         _replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -190,7 +197,14 @@ def load(path: str | Path) -> RunResult:
         f = path / f"{name}.parquet"
         return pd.read_parquet(f) if f.exists() else pd.DataFrame()
 
+    core = {"timeseries", "events", "workers", "companies", "ledger", "chains"}
+    tables = {
+        f.stem: pd.read_parquet(f)
+        for f in sorted(path.glob("*.parquet"))
+        if f.name in RUN_FILES and f.stem not in core
+    }
     return RunResult(
+        tables=tables,
         ledger=optional("ledger"),
         chains=optional("chains"),
         scenario=scenario,
