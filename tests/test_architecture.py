@@ -111,14 +111,15 @@ def test_every_room_says_what_it_holds_and_may_import():
         assert doc.strip() and "import" in doc, f"{init}: say what the room holds and imports"
 
 
-def test_the_platform_uses_the_market_only_through_its_services():
-    """The platform imports the market's facade and state codes, nothing else of it, and
-    touches no private attribute of the objects it is given."""
+@pytest.mark.parametrize("room", ["platform", "mechanisms"])
+def test_mechanisms_use_the_market_only_through_its_services(room):
+    """The platform and the world's mechanisms import the market's facade, state codes and
+    ledger, nothing else of it, and touch no private attribute of the objects they are given."""
     g = _graph()
-    allowed = {"netsim.market.services", "netsim.market.state"}
-    used = {b for a, b in g.edges if room_of(a) == "platform" and room_of(b) == "market"}
+    allowed = {"netsim.market.services", "netsim.market.state", "netsim.market.ledger"}
+    used = {b for a, b in g.edges if room_of(a) == room and room_of(b) == "market"}
     assert used <= allowed, sorted(used - allowed)
-    for path in sorted((PACKAGE / "platform").glob("*.py")):
+    for path in sorted((PACKAGE / room).glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if (

@@ -38,6 +38,7 @@ LAYERS = (
     "world",
     "output",
     "market",
+    "mechanisms",
     "platform",
     "model",
     "experiments",

@@ -20,6 +20,7 @@ from netsim.market.state import EMPLOYED, OUT, SEEKING, V_OPEN
 
 if TYPE_CHECKING:
     from netsim.engine.rng import FastStream
+    from netsim.market.ledger import Ledger
     from netsim.market.state import MarketState
     from netsim.world.build import World
 
@@ -53,6 +54,11 @@ class MarketServices:
     def count_event(self) -> None:
         """Count one model event (a mechanism's timer that fired) in the run's event total."""
         self._m.n_events += 1
+
+    @property
+    def ledger(self) -> Ledger:
+        """The run's money ledger (book every payment here; currency units, months)."""
+        return self._m.ledger
 
     # ------------------------------------------------------------------ the world
     @property

@@ -24,6 +24,7 @@ from netsim.engine.hooks import Hooks
 from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
 from netsim.engine.timers import WorkerTimers
+from netsim.market.ledger import Ledger
 from netsim.output.recorder import EventLog, MonthCounters
 from netsim.scenario.schema import Scenario
 from netsim.world.build import World
@@ -79,6 +80,8 @@ class MarketState:
         self.month = MonthCounters()
         #: The hook interface mechanisms subscribe to (see :mod:`netsim.engine.hooks`).
         self.hooks = Hooks()
+        #: The run's money ledger: every payment of the platform and of other mechanisms.
+        self.ledger = Ledger()
         self.n_events = 0
         self._init_rates()
         self._init_companies()

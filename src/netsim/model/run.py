@@ -35,9 +35,9 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
     )
     companies = sim.company_table()
     summary.update(sim.mechanism_summary())
-    extra = {}
+    extra = {"ledger": sim.ledger.to_frame()} if len(sim.ledger) else {}
     if sim.platform is not None:
-        extra = {"ledger": sim.platform.ledger.to_frame(), "chains": sim.platform.chain_table()}
+        extra = {"ledger": sim.ledger.to_frame(), "chains": sim.platform.chain_table()}
     wall = time.perf_counter() - start
     return RunResult(
         scenario=resolved,

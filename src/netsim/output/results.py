@@ -9,7 +9,7 @@ A run folder holds::
     events.parquet     the event log (if outputs.event_log)
     workers.parquet    one row per worker at the end
     companies.parquet  one row per company at the end
-    ledger.parquet     every payment of the referral platform (with a platform)
+    ledger.parquet     every payment (platform, firms' own bonuses, campaigns), if any
     chains.parquet     the referral chain of every platform hire (with a platform)
     <table>.parquet    a mechanism's own table (:attr:`RunResult.tables`), e.g. edges
 
@@ -158,8 +158,9 @@ def write_run(result: RunResult, out_dir: str | Path) -> Path:
             result.events.to_parquet(tmp / "events.parquet", index=False)
         result.workers.to_parquet(tmp / "workers.parquet", index=False)
         result.companies.to_parquet(tmp / "companies.parquet", index=False)
-        if result.scenario.platform.enabled:
+        if result.scenario.platform.enabled or len(result.ledger):
             result.ledger.to_parquet(tmp / "ledger.parquet", index=False)
+        if result.scenario.platform.enabled:
             result.chains.to_parquet(tmp / "chains.parquet", index=False)
         for name, table in result.tables.items():
             if f"{name}.parquet" not in RUN_FILES:

@@ -5,7 +5,7 @@ membership, cascades, gamer candidates, defences, money and outputs), the payout
 and registry (:mod:`~netsim.platform.payouts`) and the built-in rules
 (:mod:`~netsim.platform.payout_rules`), referrer strategies
 (:mod:`~netsim.platform.strategies`), the best responses of gamers
-(:mod:`~netsim.platform.gaming`) and the money ledger (:mod:`~netsim.platform.ledger`).
+(:mod:`~netsim.platform.gaming`) and the money ledger (:mod:`~netsim.market.ledger`).
 
 What it may import: the rooms below it (``engine``, ``scenario``, ``world``, ``output``,
 ``market``) and the flat helper modules; never ``model`` or anything above. The platform

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from netsim.market.ledger import PLATFORM
 from netsim.platform.gaming import sybil_take
-from netsim.platform.ledger import PLATFORM
 from netsim.platform.strategies import BUILT_IN_GAMING, STRATEGIES, Honest, Strategy
 
 

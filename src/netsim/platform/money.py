@@ -1,6 +1,6 @@
 """The platform's money: fees at hire, payouts on the rule's schedule (within the cap per
 candidate), kickbacks of gamers, refunds and clawbacks when a hire ends early. Every
-payment is one ledger entry (:class:`~netsim.platform.ledger.Ledger`); money in currency
+payment is one ledger entry (:class:`~netsim.market.ledger.Ledger`); money in currency
 units, times in months.
 """
 
@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.market.ledger import PLATFORM
 from netsim.platform.gaming import RotationPlan, best_rotation
-from netsim.platform.ledger import PLATFORM
 from netsim.platform.payouts import Clawback, Payment
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from netsim.platform.ledger import ACCOUNT_KINDS, REASONS
+from netsim.market.ledger import ACCOUNT_KINDS, REASONS
 
 if TYPE_CHECKING:
     import pandas as pd

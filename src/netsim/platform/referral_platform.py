@@ -15,7 +15,7 @@ takes an exponential time (``hop_delay_months``); the vacancy closes at the firs
 
 **Money.** A company pays ``fee_per_hire`` when it hires through the platform; the platform
 pays referrers as the payout rule's schedule says, books clawbacks and refunds, and keeps
-the margin (:class:`~netsim.platform.ledger.Ledger`).
+the margin (:class:`~netsim.market.ledger.Ledger`).
 
 **Strategies** (:data:`~netsim.platform.strategies.STRATEGIES`): honest members, rotation
 pairs, sybils and self-referrers, assigned to members by the configured shares.
@@ -45,7 +45,6 @@ from netsim.platform.candidates import GamerCandidates
 from netsim.platform.cascades import Cascades
 from netsim.platform.defences import Defences
 from netsim.platform.gaming import RotationPlan
-from netsim.platform.ledger import Ledger
 from netsim.platform.membership import Membership
 from netsim.platform.money import Money, PlatformHire
 from netsim.platform.outputs import Outputs
@@ -70,7 +69,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self.horizon_months = scenario.horizon_months
         self.rand = FastStream(gen)
         self.rule: PayoutRule = PAYOUT_RULES.get(cfg.payout.rule)(cfg.payout.params)
-        self.ledger = Ledger()
+        self.ledger = market.ledger
         n = market.n_workers
         self._init_members(gen, n)
         self.subscriber = (gen.random(market.n_companies) < cfg.subscriber_share).tolist()

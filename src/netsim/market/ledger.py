@@ -1,8 +1,12 @@
 """The money ledger: every payment of a run as one entry, double-entry style.
 
-An entry moves ``amount`` (currency units, always >= 0) from a payer account to a payee
-account at ``time_months``. Accounts are ``(kind, id)`` pairs: ``("company", c)``,
-``("worker", i)`` or ``("platform", 0)``. Because every entry debits one account and
+One ledger per run, owned by the market (:attr:`MarketServices.ledger
+<netsim.market.services.MarketServices.ledger>`): the platform books its fees, payouts and
+bonuses in it, and every other mechanism that moves money (a firm's own referral bonus, a
+campaign's spend) books there too. An entry moves ``amount`` (currency units, always >= 0)
+from a payer account to a payee account at ``time_months``. Accounts are ``(kind, id)``
+pairs: ``("company", c)``, ``("worker", i)``, ``("platform", 0)`` or ``("outside", 0)`` (the
+rest of the economy, e.g. the media a campaign buys). Because every entry debits one account and
 credits another, the balances of all accounts always sum to zero: money is conserved by
 construction, and :meth:`Ledger.check_conservation` verifies the platform's books against
 the entries (fees = payouts - clawbacks + refunds + invite bonuses + margin).
@@ -18,11 +22,22 @@ import numpy as np
 if TYPE_CHECKING:  # pandas loads when a table is built: validating needs no pandas
     import pandas as pd
 
-ACCOUNT_KINDS = ("platform", "company", "worker")
-#: Why money moved.
-REASONS = ("fee", "payout", "clawback", "refund", "kickback", "invite_bonus")
+ACCOUNT_KINDS = ("platform", "company", "worker", "outside")
+#: Why money moved (append only: the codes are stored in ledger tables).
+REASONS = (
+    "fee",
+    "payout",
+    "clawback",
+    "refund",
+    "kickback",
+    "invite_bonus",
+    "erp_bonus",  # a company's own employee-referral bonus to a member of its staff
+    "campaign_spend",  # a company's spend on a viral job campaign
+)
 
 PLATFORM = ("platform", 0)
+#: The rest of the economy (media sold to a campaign, say).
+OUTSIDE = ("outside", 0)
 
 
 class Ledger:
