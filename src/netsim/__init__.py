@@ -21,6 +21,7 @@ _LAZY = {
     "sweep": "netsim.experiments.sweep",
     "load_experiment": "netsim.experiments.sweep",
     "ExperimentResult": "netsim.experiments.sweep",
+    "calibrate": "netsim.experiments.calibration_run",
 }
 
 
@@ -60,5 +61,6 @@ __all__ = [
     "sweep",
     "load_experiment",
     "ExperimentResult",
+    "calibrate",
     "__version__",
 ]
