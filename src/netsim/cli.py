@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from netsim.cli_model import add_model_commands
 from netsim.scenario.errors import NetsimInputError
 
 __all__ = ["build_parser", "main"]
@@ -136,32 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_sweep)
 
-    p = sub.add_parser(
-        "calibrate",
-        help="fit scenario keys to target moments (method of simulated moments), resumable",
-    )
-    p.add_argument("file", metavar="TARGETS", help="targets YAML file (see calibration/)")
-    p.add_argument(
-        "--workers", type=_positive, default=None, metavar="N", help="parallel runs"
-    )
-    p.add_argument(
-        "--executor",
-        choices=("local", "dask", "serial"),
-        default=None,
-        help="local process pool (default), dask, or serial in this process",
-    )
-    p.add_argument(
-        "--scheduler", default=None, metavar="ADDRESS", help="dask scheduler address"
-    )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="results folder: new, empty, or this calibration's own folder, which is resumed "
-        "(default: results/calibration-<name>/)",
-    )
-    p.set_defaults(handler=_cmd_calibrate)
+    add_model_commands(sub, _positive)
 
     p = sub.add_parser(
         "plot", help="write the figures of a run or experiment folder into DIR/plots/ (PNG, SVG)"
@@ -322,24 +298,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         written = viz.save_figures(viz.run_figures(result), Path(out) / "plots")
         print(f"wrote {len(written)} figure files to {Path(out) / 'plots'}")
-    return EXIT_OK
-
-
-def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from netsim.experiments.calibration_run import run_calibration
-
-    executor = args.executor or ("dask" if args.scheduler else "local")
-    result = run_calibration(
-        args.file, args.out, executor=executor, workers=args.workers, scheduler=args.scheduler
-    )
-    from netsim.viz.calibration_plots import calibration_figure
-
-    fig = calibration_figure(result.moments, result.evaluations)
-    fig.savefig(result.path / "fit.png", dpi=120, bbox_inches="tight")
-    print(result.moments[["moment", "target", "achieved", "ci95_low", "ci95_high"]].to_string(
-        index=False, float_format=lambda v: f"{v:.4g}"))  # fmt: skip
-    print("fitted: " + ", ".join(f"{k}={v:.6g}" for k, v in result.fitted.items()))
-    print(f"results written to {result.path} (fitted.yaml, moments.csv, fit.png)")
     return EXIT_OK
 
 
