@@ -182,6 +182,39 @@ def _money_and_jobs(quick: bool) -> list[Check]:
     return out
 
 
+# ----------------------------------------------------------------------------- docking
+
+
+@check("calvo_armengol_jackson", "docking")
+def _caj(quick: bool) -> list[Check]:
+    """Word of mouth as in Calvó-Armengol & Jackson (2004) against the exact chain on a
+    4-cycle and K4 (copies of the graph in one run; tolerance 4 jackknife standard errors)."""
+    import tempfile
+
+    import networkx as nx
+
+    from netsim.experiments.docking import caj_exact, caj_observed, caj_scenario, write_copies
+
+    a, b = 0.3, 0.1
+    copies, horizon = (150, 120.0) if quick else (500, 240.0)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, g in (("4-cycle", nx.cycle_graph(4)), ("K4", nx.complete_graph(4))):
+            path = Path(tmp) / f"{name}.graphml"
+            big = write_copies(g, copies, path)
+            run = simulate(caj_scenario(path, big.number_of_nodes(), a, b, horizon), 1)
+            exact = caj_exact(g, a, b)
+            seen, se = caj_observed(run, g, copies)
+            src = "Calvó-Armengol & Jackson (2004); exact CTMC on 2^n states"
+            out.append(Check("calvo_armengol_jackson", "docking", f"unemployment, {name}",
+                             seen.unemployment, exact.unemployment, 4 * se.unemployment, src))
+            out.append(Check("calvo_armengol_jackson", "docking",
+                             f"neighbour employment correlation, {name}",
+                             seen.neighbour_correlation, exact.neighbour_correlation,
+                             4 * se.neighbour_correlation + 0.002, src))  # fmt: skip
+    return out
+
+
 # ----------------------------------------------------------------------------- facts
 
 

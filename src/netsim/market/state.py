@@ -107,6 +107,7 @@ class MarketState:
         self.dismiss_rate = lm.dismissal_rate_per_month
         self.reentry_rate = lm.reentry_rate_per_month
         self.always_hiring = lm.demand == "always_hiring"
+        self.pass_news = lm.on_the_job_news == "pass_to_contact"
         # Plain-float copies of per-worker attributes: list indexing and float arithmetic are
         # several times faster than NumPy scalars in the event loop.
         self.skill_of = w.skill.tolist()

@@ -86,6 +86,13 @@ class WorkerEvents:
             self._to_seeking(i)
         elif u < quit_rate + dismiss + self.exit_rate:
             self._exit_market(i)
+        elif self.pass_news:
+            # Calvo-Armengol & Jackson: the employed hearer passes the news on, to a seeking
+            # contact drawn uniformly; the news is lost if there is none.
+            seeker = self._random_seeking_contact(i)
+            if seeker >= 0:
+                self._search(seeker, "word_of_mouth")
+            self._schedule_worker(i)
         else:
             self._search(i, "market")
             if self.employer[i] == c:

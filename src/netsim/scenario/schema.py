@@ -151,6 +151,13 @@ class LabourMarket(Section):
     on_the_job_search_rate_per_month: float = F(
         0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
     )
+    on_the_job_news: Literal["search", "pass_to_contact"] = F(
+        "search",
+        "-",
+        "What an employed worker does with news of a job (at the on-the-job search rate): "
+        "search = applies themself; pass_to_contact = passes it to a uniformly drawn seeking "
+        "contact, lost if there is none (Calvo-Armengol & Jackson 2004).",
+    )
     word_of_mouth_rate_per_month: float = F(
         4.0, "1/month", "Rate at which news of each open vacancy is passed on by its staff.", ge=0
     )
