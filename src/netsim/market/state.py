@@ -108,6 +108,7 @@ class MarketState:
         self.reentry_rate = lm.reentry_rate_per_month
         self.always_hiring = lm.demand == "always_hiring"
         self.pass_news = lm.on_the_job_news == "pass_to_contact"
+        self.referral_information = lm.referral_information
         # Plain-float copies of per-worker attributes: list indexing and float arithmetic are
         # several times faster than NumPy scalars in the event loop.
         self.skill_of = w.skill.tolist()

@@ -198,6 +198,15 @@ class LabourMarket(Section):
     )
     base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
     offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
+    referral_information: float = F(
+        0.0,
+        "probability",
+        "Chance that a hire through contacts (word of mouth, platform, staff referral) was "
+        "vetted by a referrer who knows both sides: its match quality (satisfaction) is then "
+        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016).",
+        ge=0,
+        le=1,
+    )
     restrict_quit_multiplier: float = F(
         1.3, "factor", "Quit hazard multiplier at restricting companies (lower satisfaction).", gt=0
     )
