@@ -77,13 +77,17 @@ class Campaigns(Section):
         0.5, "log units", "Std. dev. of log idea quality (lognormal with mean 1).", ge=0, le=3
     )
     apply_probability: float = F(
-        0.5, "probability", "Chance a reached seeker applies to an open vacancy.", ge=0, le=1
+        0.5,
+        "probability",
+        "Chance a reached seeker applies, at brand 1 (1 - (1 - p)^brand in general).",
+        ge=0,
+        le=1,
     )
     apply_probability_employed: float = F(
         0.05,
         "probability",
-        "Chance a reached employed person applies (hired only if the offer beats their "
-        "pay by the switch premium).",
+        "Chance a reached employed person applies, at brand 1 (as above); hired only if "
+        "the offer beats their pay by the switch premium.",
         ge=0,
         le=1,
     )
