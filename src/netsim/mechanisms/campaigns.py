@@ -90,7 +90,12 @@ def independent_cascade(
 
     Each reached person tries once, with probability ``p``, to pass to each neighbour not yet
     reached; only ``active`` people (all if None) can be reached, seeds included. ``rand()``
-    returns a uniform draw on [0, 1). Work is O(sum of the reached people's degrees).
+    returns a uniform draw on [0, 1).
+
+    The successful trials along a neighbour list are found by geometric skips (the gap to
+    the next success is ``floor(log(1 - U) / log(1 - p))``), so a reached person costs
+    O(1 + p * degree) draws instead of one per contact; a trial towards someone already
+    reached or inactive is simply ignored, which leaves the distribution unchanged.
     """
     reached: list[int] = []
     seen: set[int] = set()
@@ -100,10 +105,20 @@ def independent_cascade(
             reached.append(s)
     if p <= 0.0:
         return reached
+    log_q = math.log1p(-p) if p < 1.0 else -math.inf
     k = 0
     while k < len(reached):
-        for w in neighbours(reached[k]):
-            if w not in seen and (active is None or active(w)) and rand() < p:
+        nbrs = neighbours(reached[k])
+        d = len(nbrs)
+        j = -1
+        while True:
+            # Next success: skip a Geometric(p) number of failed trials.
+            u = rand()
+            j += 1 + (int(math.log1p(-u) / log_q) if log_q != -math.inf else 0)
+            if j >= d:
+                break
+            w = nbrs[j]
+            if w not in seen and (active is None or active(w)):
                 seen.add(w)
                 reached.append(w)
         k += 1
