@@ -103,9 +103,9 @@ def independent_cascade(
         if s not in seen and (active is None or active(s)):
             seen.add(s)
             reached.append(s)
-    if p <= 0.0:
-        return reached
     log_q = math.log1p(-p) if p < 1.0 else -math.inf
+    if p <= 0.0 or log_q == 0.0:  # (a p below ~1e-16 is no chance at all)
+        return reached
     k = 0
     while k < len(reached):
         nbrs = neighbours(reached[k])
@@ -113,10 +113,10 @@ def independent_cascade(
         j = -1
         while True:
             # Next success: skip a Geometric(p) number of failed trials.
-            u = rand()
-            j += 1 + (int(math.log1p(-u) / log_q) if log_q != -math.inf else 0)
-            if j >= d:
+            skip = math.log1p(-rand()) / log_q if log_q != -math.inf else 0.0
+            if skip >= d - j - 1:  # compared as a float: the skip may be huge
                 break
+            j += 1 + int(skip)
             w = nbrs[j]
             if w not in seen and (active is None or active(w)):
                 seen.add(w)
