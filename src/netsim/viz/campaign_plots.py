@@ -18,6 +18,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+# Imported first so that the general run figures register (and read) before this one.
+from netsim.viz import run_plots  # noqa: F401
 from netsim.viz.data import missing_columns, run_title
 from netsim.viz.style import axes_of, draw_note, figure_function, legend_below, money
 
@@ -40,7 +42,7 @@ def _campaigns(result: RunResult) -> pd.DataFrame | None:
     return df
 
 
-@figure_function("run", stem="campaign_reach")
+@figure_function("run", stem="campaign_reach", table="campaigns")
 def plot_campaign_reach(result: RunResult, ax: Axes | None = None) -> Figure:
     """Reach (people) of every campaign against its budget, by size class, coloured by hires.
 
