@@ -23,8 +23,11 @@ EVENT_KINDS = (
     "tie_formed",
 )
 
-#: Hiring channels (``detail`` of a ``hire``).
-CHANNELS = ("market", "word_of_mouth", "internal", "platform")
+#: Hiring channels (``detail`` of a ``hire``; append only).
+CHANNELS = ("market", "word_of_mouth", "internal", "platform", "campaign")
+#: Channels only a mechanism uses: the mechanism reports their hire share in the summary,
+#: so that a run without it keeps the summary keys it always had.
+MECHANISM_CHANNELS = ("campaign",)
 #: Separation reasons (``detail`` of a ``separation``).
 SEPARATION_REASONS = (
     "quit",

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
+from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
 
@@ -290,4 +291,5 @@ class Scenario(Section):
     ties: Ties = S(Ties, "Tie formation.")
     knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
     platform: Platform = S(Platform, "The referral platform (off by default).")
+    campaigns: Campaigns = S(Campaigns, "Viral job campaigns (off by default).")
     outputs: Outputs = S(Outputs, "Recorded outputs.")

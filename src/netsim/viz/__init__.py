@@ -19,6 +19,7 @@ Modules, one concept each:
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
+- :mod:`~netsim.viz.campaign_plots`: viral job campaigns, reach against budget;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
 - :mod:`~netsim.viz.figure_sets`: all figures of a run or experiment, saving, plot folders;
 - :mod:`~netsim.viz.report`: one self-contained HTML page per run or experiment folder.
@@ -34,6 +35,7 @@ and report commands.
 
 from __future__ import annotations
 
+from netsim.viz.campaign_plots import plot_campaign_reach
 from netsim.viz.data import chain_lengths, completed_tenures, current_tenures, has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,
@@ -90,6 +92,7 @@ __all__ = [
     "plot_platform_money",
     "plot_knowledge_mixing",
     "plot_chain_lengths",
+    "plot_campaign_reach",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

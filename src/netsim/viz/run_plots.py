@@ -198,6 +198,8 @@ def plot_hires_by_channel(
     m = months(result)
     channels = ["market", "word_of_mouth", "platform"] + (["internal"] if include_internal else [])
     channels = [ch for ch in channels if f"hires_{ch}" in m.columns]
+    if "hires_campaign" in m.columns and m["hires_campaign"].sum() > 0:
+        channels.insert(3, "campaign")  # only runs with viral campaigns have such hires
     if "platform" in channels and not has_platform(result):
         channels.remove("platform")
     note = _blank(m, ("time_months",), rows="completed month")
