@@ -42,9 +42,10 @@ class Freelance(Section):
     length_median_months: float = F(6.0, "months", "Median length of a project (lognormal).", gt=0)
     length_sigma: float = F(0.5, "log units", "Std. dev. of a project's log length.", ge=0)
     rate_premium: float = F(
-        1.3,
+        0.75,
         "factor",
-        "A gig's monthly rate relative to the salary the company would offer an employee.",
+        "A gig's monthly rate relative to the full-time salary the company would offer an "
+        "employee (each of up to K gigs at once pays its own rate).",
         gt=0,
     )
     search_rate_per_month: float = F(
