@@ -31,6 +31,7 @@ the run's ``freelance`` stream; offers and fit from the market's own stream.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
 import numpy as np
 
@@ -141,8 +142,9 @@ class Gigs:
     # ------------------------------------------------------------------ search and hire
     def _search_project(self, i: int, channel: str) -> bool:
         """Freelancer i meets a project on the open market (brand-weighted) and applies."""
-        if self.always_hiring:
-            c = self.rand.integers(self.companies.n)
+        if self.always_hiring:  # a project created on demand, brand-weighted like positions
+            cum = self._brand_cum
+            c = min(bisect_right(cum, self.rand.random() * cum[-1]), len(cum) - 1)
             return self._apply_gig(i, c, -1, channel)
         if self.n_open_projects == 0:
             return False
