@@ -5,8 +5,10 @@ and subscribes to the engine's hooks (:mod:`netsim.engine.hooks`); it never touc
 market's attributes. Ids are ints (workers ``0..n-1``, companies ``0..m-1``, vacancies in
 order of opening); times are in months.
 
-Read-only views (``skills``, ``states``, ``employers``, ``contacts``) hand out the market's
-own lists for loops on the hot path: a mechanism reads them and never writes to them.
+Read-only views (``skills``, ``states``, ``employers``, ``contacts``, ``contracts``,
+``gigs``) hand out the market's own lists for loops on the hot path: a mechanism reads them
+and never writes to them. Vacancies are positions (for employees) or projects (for
+freelancers, :mod:`netsim.market.gigs`); :meth:`MarketServices.apply` takes either.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ worker ``contract``                  'employee' or 'freelancer'
 worker ``gigs_held``                 gigs held in the run (a gig running at time 0 included)
 worker ``gigs_now``                  gigs running at the end
 worker ``income_gig``                gig income from time 0 (currency; salary: income_salary)
+company ``gigs``                     gigs the company gave out (a gig running at time 0 included)
 table ``gigs``                       one row per gig (:data:`~netsim.market.gigbook.GIG_COLUMNS`)
 ===================================  ==========================================================
 
@@ -91,6 +92,12 @@ class FreelanceOutputs:
             "gigs_now": np.asarray([len(h) for h in book.held], dtype=np.int32),
             "income_gig": book.income_until(market.now),
         }
+
+    def company_columns(self) -> dict:
+        """``gigs`` per company: gigs it gave out, time-0 gigs included."""
+        company = np.asarray(self.market.gigs.company, dtype=np.int64)
+        n = self.market.n_companies
+        return {"gigs": np.bincount(company, minlength=n).astype(np.int32)}
 
     def summary(self, t_months: float) -> dict:
         """Freelancers, gigs started in the run per freelancer, mean utilisation, gig income."""
