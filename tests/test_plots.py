@@ -353,7 +353,13 @@ def test_run_figures_of_a_baseline_leave_platform_figures_out(tmp_path_factory):
     figs = plots.run_figures(base)
     assert list(figs)[-1] == "ego_network"
     assert "platform_money" not in figs and "chain_lengths" not in figs
-    stems = {info.stem for _f, info in plots.FIGURES.values() if info.kind == "run"}
+    # Figures of other mechanisms (freelancers, ...) say themselves whether a run has them.
+    stems = {
+        info.stem
+        for _f, info in plots.FIGURES.values()
+        if info.kind == "run" and (info.applies is None or info.applies(base))
+    }
+    assert "freelance" not in stems
     assert set(figs) == stems - {"platform_money", "chain_lengths"}
 
 
