@@ -80,8 +80,10 @@ def test_report_of_every_shipped_scenario(path, tmp_path_factory):
     text = (result.path / "report.html").read_text()
     platform = result.scenario.platform.enabled
     runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
-    n_figs = len([i for i in runs if platform or not i.platform_only])
-    assert n_figs == (8 if platform else 6)
+    core = [i for i in runs if i.applies is None and (platform or not i.platform_only)]
+    assert len(core) == (8 if platform else 6)
+    # A mechanism's figure (e.g. freelancers) is in the page if the run has the mechanism.
+    n_figs = len(core) + sum(1 for i in runs if i.applies is not None and i.applies(result))
     assert text.count("<img ") == text.count("data:image/png;base64,") == n_figs
     assert '<table class="summary">' in text and "unemployment_rate_final" in text
     assert "horizon_months: 18" in text  # resolved scenario YAML
