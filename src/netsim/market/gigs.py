@@ -87,10 +87,12 @@ class Gigs:
     def _initial_gig(self, i: int, c: int) -> None:
         """Freelancer i, drawn into work at time 0, holds a running gig with company c.
 
-        Its length is a fresh draw and the share already elapsed uniform (an approximation:
-        the stationary residual of a lognormal length is length-biased).
+        A gig running at a random moment is longer than a typical one (length-biased): for a
+        lognormal length LN(mu, s^2) the running gig's length is LN(mu + s^2, s^2), and the
+        share already elapsed is uniform, as in a stationary renewal process.
         """
-        length = self._draw_length()
+        s = self.gig_length_sigma
+        length = math.exp(self.gig_length_mu + s * s + s * self.frand.normal())
         start = -self.frand.random() * length
         noise = math.exp(self.offer_sigma * self.frand.normal())
         rate = self._standard_rate[i] * self.pay[c] * noise
