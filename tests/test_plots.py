@@ -353,10 +353,14 @@ def test_run_figures_of_a_baseline_leave_platform_figures_out(tmp_path_factory):
     figs = plots.run_figures(base)
     assert list(figs)[-1] == "ego_network"
     assert "platform_money" not in figs and "chain_lengths" not in figs
+    # Mechanisms' figures (campaigns, freelancers, ...) are left out of a baseline run.
+    mechanism = {
+        info.stem
+        for _f, info in plots.FIGURES.values()
+        if info.kind == "run" and not info.mechanism_present(base)
+    }
+    assert {"campaign_reach", "freelance"} <= mechanism and not mechanism & set(figs)
     stems = {info.stem for _f, info in plots.FIGURES.values() if info.kind == "run"}
-    # ... and the mechanisms' figures (their tables are absent from a baseline run).
-    mechanism = {info.stem for _f, info in plots.FIGURES.values() if info.table}
-    assert "campaign_reach" in mechanism and not mechanism & set(figs)
     assert set(figs) == stems - {"platform_money", "chain_lengths"} - mechanism
 
 

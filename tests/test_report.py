@@ -80,11 +80,11 @@ def test_report_of_every_shipped_scenario(path, tmp_path_factory):
     text = (result.path / "report.html").read_text()
     platform = result.scenario.platform.enabled
     runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
-    # Mechanism figures (e.g. campaign reach) only where the run has the mechanism's table.
-    mechanism = [i for i in runs if i.table and i.table in result.tables]
-    runs = [i for i in runs if not i.table or i in mechanism]
-    n_figs = len([i for i in runs if platform or not i.platform_only])
-    assert n_figs == (8 if platform else 6) + len(mechanism)
+    core = [i for i in runs if not (i.table or i.applies) and (platform or not i.platform_only)]
+    assert len(core) == (8 if platform else 6)
+    # A mechanism's figure (campaigns, freelancers, ...) is in the page if the run has it.
+    mechanism = [i for i in runs if (i.table or i.applies) and i.mechanism_present(result)]
+    n_figs = len(core) + len(mechanism)
     assert text.count("<img ") == text.count("data:image/png;base64,") == n_figs
     assert '<table class="summary">' in text and "unemployment_rate_final" in text
     assert "horizon_months: 18" in text  # resolved scenario YAML

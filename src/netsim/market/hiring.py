@@ -23,8 +23,10 @@ class Hiring:
 
         ``chain`` is the referral chain of a platform candidacy (screened by the platform
         before it applies, see :meth:`netsim.market.services.MarketServices.apply`).
-        Returns whether i was hired.
+        Returns whether i was hired. Projects and freelancers go to :meth:`_apply_gig`.
         """
+        if self.freelancers and (self.contract[i] or v in self.project_len):
+            return self._apply_gig(i, c, v, channel, chain)
         if self.employer[i] == c or self.state[i] == OUT:
             return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)

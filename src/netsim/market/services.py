@@ -5,8 +5,10 @@ and subscribes to the engine's hooks (:mod:`netsim.engine.hooks`); it never touc
 market's attributes. Ids are ints (workers ``0..n-1``, companies ``0..m-1``, vacancies in
 order of opening); times are in months.
 
-Read-only views (``skills``, ``states``, ``employers``, ``contacts``) hand out the market's
-own lists for loops on the hot path: a mechanism reads them and never writes to them.
+Read-only views (``skills``, ``states``, ``employers``, ``contacts``, ``contracts``,
+``gigs``) hand out the market's own lists for loops on the hot path: a mechanism reads them
+and never writes to them. Vacancies are positions (for employees) or projects (for
+freelancers, :mod:`netsim.market.gigs`); :meth:`MarketServices.apply` takes either.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from netsim.market.state import EMPLOYED, OUT, SEEKING, V_OPEN
+from netsim.market.state import EMPLOYED, FREELANCING, OUT, SEEKING, V_OPEN
 
 if TYPE_CHECKING:
     from netsim.engine.rng import FastStream
+    from netsim.market.gigbook import GigBook
     from netsim.market.ledger import Ledger
     from netsim.market.state import MarketState
     from netsim.world.build import World
@@ -31,8 +34,8 @@ Screen = Callable[[int, tuple[int, ...]], bool]
 class MarketServices:
     """A facade over one labour market (see the module docstring)."""
 
-    #: Worker state codes, as in :attr:`states`.
-    SEEKING, EMPLOYED, OUT = SEEKING, EMPLOYED, OUT
+    #: Worker state codes, as in :attr:`states` (FREELANCING: a freelancer holding a gig).
+    SEEKING, EMPLOYED, OUT, FREELANCING = SEEKING, EMPLOYED, OUT, FREELANCING
 
     def __init__(self, market: MarketState) -> None:
         self._m = market
@@ -97,7 +100,8 @@ class MarketServices:
 
     @property
     def states(self) -> Sequence[int]:
-        """Every worker's state code (SEEKING, EMPLOYED, OUT), by worker (read-only view)."""
+        """Every worker's state code (SEEKING, EMPLOYED, OUT, FREELANCING), by worker (read-only
+        view)."""
         return self._m.state
 
     @property
@@ -141,6 +145,45 @@ class MarketServices:
     def vacancy_skill(self, v: int) -> int:
         """The skill vacancy v asks for."""
         return self._m.vac_skill[v]
+
+    def vacancy_kind(self, v: int) -> str:
+        """'project' (a gig for a freelancer) or 'position' (a job for an employee)."""
+        return "project" if v in self._m.project_len else "position"
+
+    def project_length(self, v: int) -> float:
+        """The drawn length of project v (months; NaN for a position)."""
+        return self._m.project_len.get(v, float("nan"))
+
+    # ------------------------------------------------------------------ freelancers
+    @property
+    def freelancing(self) -> bool:
+        """Whether the run has freelancers or projects at all."""
+        return self._m.freelancers
+
+    def is_freelancer(self, i: int) -> bool:
+        """Whether worker i is a freelancer (contract type; employees hold positions)."""
+        m = self._m
+        return bool(m.freelancers and m.contract[i])
+
+    @property
+    def contracts(self) -> Sequence[int]:
+        """Every worker's contract type (1 freelancer, 0 employee; empty if freelancing is off)."""
+        return self._m.contract
+
+    @property
+    def max_clients(self) -> int:
+        """The most gigs a freelancer holds at once (K)."""
+        return self._m.sc.freelance.max_clients
+
+    @property
+    def n_open_projects(self) -> int:
+        """Project vacancies open on the market now."""
+        return self._m.n_open_projects if self._m.freelancers else 0
+
+    @property
+    def gigs(self) -> GigBook:
+        """Every gig of the run and each freelancer's current gigs (read-only view)."""
+        return self._m.gigs
 
     def vacancy_open(self, v: int) -> bool:
         """Whether vacancy v is open on the market (not filled, expired or internal)."""

@@ -24,6 +24,7 @@ from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.mechanisms.campaigns import Campaigns
+from netsim.mechanisms.freelance import FreelanceOutputs
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
 from netsim.scenario.schema import Scenario
@@ -48,7 +49,12 @@ class Simulation(LabourMarket):
         self.gens = gens
         world = build_world(sc, gens["population"], gens["graph"])
         super().__init__(
-            sc, world, gens["dynamics"], simpy.Environment(), EventLog(sc.outputs.event_log)
+            sc,
+            world,
+            gens["dynamics"],
+            simpy.Environment(),
+            EventLog(sc.outputs.event_log),
+            freelance=gens["freelance"],
         )
         self._stats_rng = gens["statistics"]
         self.series: list[dict] = []
@@ -64,6 +70,8 @@ class Simulation(LabourMarket):
         if sc.campaigns.enabled:
             # Attached before the initial vacancies are posted: campaigns target them too.
             self.mechanisms.append(Campaigns(sc, self.services(), self.hooks, gens["campaigns"]))
+        if self.freelancers:
+            self.mechanisms.append(FreelanceOutputs(self.services(), self.hooks))
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record
@@ -78,6 +86,8 @@ class Simulation(LabourMarket):
             self.timers.release(m)
             self._record_month(m, with_network=every > 0 and m % every < 1e-9)
             self.vacancy_sampler.rebuild()
+            if self.freelancers:
+                self.project_sampler.rebuild()
             if self._progress is not None:
                 self._progress(float(m))
 
@@ -86,7 +96,7 @@ class Simulation(LabourMarket):
         mc = self.month
         prev_employed = self.series[-1]["employed"] if self.series else self.employed_count
         separations = sum(v for k, v in mc.separations.items() if k != "internal_move")
-        labour_force = self.employed_count + self.seeking_count
+        labour_force = self.employed_count + self.seeking_count + self.freelancing_count
         row = {
             "month": m,
             "time_months": t,

@@ -14,6 +14,7 @@ from pydantic import model_validator
 
 from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
+from netsim.scenario.freelance_schema import Freelance
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
 
 __all__ = [
@@ -292,4 +293,5 @@ class Scenario(Section):
     knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
     platform: Platform = S(Platform, "The referral platform (off by default).")
     campaigns: Campaigns = S(Campaigns, "Viral job campaigns (off by default).")
+    freelance: Freelance = S(Freelance, "Freelancers and project demand (off by default).")
     outputs: Outputs = S(Outputs, "Recorded outputs.")

@@ -18,6 +18,7 @@ Modules, one concept each:
   registry (:func:`~netsim.viz.style.figure_function`), legend and note helpers;
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
+- :mod:`~netsim.viz.freelance_plots`: freelancers' utilisation and gigs per freelancer;
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
 - :mod:`~netsim.viz.campaign_plots`: viral job campaigns, reach against budget;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
@@ -51,6 +52,7 @@ from netsim.viz.figure_sets import (
     run_figures,
     save_figures,
 )
+from netsim.viz.freelance_plots import plot_freelance
 from netsim.viz.network_plot import choose_ego, network_at_end, plot_ego_network
 from netsim.viz.report import (
     experiment_report_html,
@@ -93,6 +95,7 @@ __all__ = [
     "plot_knowledge_mixing",
     "plot_chain_lengths",
     "plot_campaign_reach",
+    "plot_freelance",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

@@ -126,7 +126,9 @@ class FigureInfo:
     run's figure set when the run had no referral platform (they would only show the note);
     ``network`` marks the (slow) ego-network figure, which the figure set can skip;
     ``table`` names the mechanism table a figure draws (e.g. ``campaigns``): it is left out
-    of the figure set of a run without that table, as ``platform_only`` figures are.
+    of the figure set of a run without that table, as ``platform_only`` figures are;
+    ``applies(result)``, if given, says whether the run has the mechanism a figure shows
+    (a run figure set leaves the figure out otherwise; called directly it draws a note).
     """
 
     kind: str
@@ -134,6 +136,13 @@ class FigureInfo:
     platform_only: bool = False
     network: bool = False
     table: str = ""
+    applies: Callable[[Any], bool] | None = None
+
+    def mechanism_present(self, result: Any) -> bool:
+        """Whether ``result`` has the mechanism this figure shows (True for core figures)."""
+        if self.table and self.table not in (getattr(result, "tables", None) or {}):
+            return False
+        return self.applies is None or bool(self.applies(result))
 
 
 #: Every figure function, in definition order, with its :class:`FigureInfo`.
@@ -147,6 +156,7 @@ def figure_function(
     platform_only: bool = False,
     network: bool = False,
     table: str = "",
+    applies: Callable[[Any], bool] | None = None,
 ) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
     """Decorate a figure function: draw it under :data:`STYLE` and register it in :data:`FIGURES`.
 
@@ -162,9 +172,8 @@ def figure_function(
             with mpl.rc_context(STYLE):
                 return fn(*args, **kwargs)
 
-        info = FigureInfo(
-            kind, stem or fn.__name__.removeprefix("plot_"), platform_only, network, table
-        )
+        name = stem or fn.__name__.removeprefix("plot_")
+        info = FigureInfo(kind, name, platform_only, network, table, applies)
         wrapper.figure_info = info  # type: ignore[attr-defined]
         FIGURES[fn.__name__] = (wrapper, info)
         return wrapper
