@@ -14,6 +14,7 @@ from pydantic import model_validator
 
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
+from netsim.scenario.ties_schema import TieDynamics
 
 __all__ = [
     "MAX_BY_UNIT",
@@ -226,6 +227,9 @@ class Ties(Section):
         0.03, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
     )
     colleague_tie_strength: float = F(0.3, "0..1", "Strength of a new colleague tie.", ge=0, le=1)
+    dynamics: TieDynamics = S(
+        TieDynamics, "Ties that grow and fade: platform ties, decay, reunions (off by default)."
+    )
 
 
 class Knowledge(Section):
