@@ -173,7 +173,7 @@ class TieDynamics:
     def summary(self, t_months: float) -> dict:
         """Headline numbers: reunions (total, per year), platform ties, pruned ties, the
         former-colleague tie count and the last two-hop share within skill."""
-        years = t_months / 12.0
+        years = min(t_months, self.horizon) / 12.0  # the run ends a hair past the horizon
         return {
             "reunions": self.reunions,
             "reunions_per_year": self.reunions / years if years > 0 else 0.0,

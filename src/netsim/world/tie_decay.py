@@ -75,7 +75,8 @@ class TieDecay:
         v = np.frombuffer(self._v, dtype=np.int64)[live]
         s = np.frombuffer(self._s, dtype=np.float64)[live]
         r = np.frombuffer(self._r, dtype=np.float64)[live]
-        months = self._due_months(s, r)
+        # Ties already under the threshold (old last contacts) go at the next month end.
+        months = np.maximum(self._due_months(s, r), self._swept + 1)
         keys = u * self.n + v
         keep = months <= self._horizon
         order = np.argsort(months[keep], kind="stable")
@@ -99,7 +100,7 @@ class TieDecay:
 
     def _schedule(self, key: int, s0: float, t_r: float) -> None:
         """Put tie ``key`` into the bucket of the month end it is due to be pruned."""
-        month = self._due_month(s0, t_r)
+        month = max(self._due_month(s0, t_r), self._swept + 1)
         if month <= self._horizon:
             bucket = self._due.get(month)
             if bucket is None:
@@ -135,11 +136,11 @@ class TieDecay:
         if not self.half_life:
             return 0
         removed = 0
-        n, index = self.n, self._index
+        n = self.n
         for m in range(self._swept + 1, month + 1):
             for key in self._due.pop(m, ()):
-                row = index.get(key)
-                if row is None or self._due_month(self._s[row], self._r[row]) != m:
+                row = self._index.get(key)  # not cached: removals may compact and re-index
+                if row is None or self._due_month(self._s[row], self._r[row]) > m:
                     continue  # removed already, or refreshed since (due later)
                 u, v = divmod(key, n)
                 if keep is not None and keep(u, v):
