@@ -93,7 +93,9 @@ def test_pruning_removes_exactly_the_ties_under_threshold(seed, half_life, thres
     assert after == set(before) - below
     assert removed == len(below)
     assert all(net.has_tie(u, v) == ((u, v) in after) for u, v in before)
-    assert sorted(net.edges()) == sorted((u, v) for u in range(n) for v in net.neighbours[u] if u < v)
+    assert sorted(net.edges()) == sorted(
+        (u, v) for u in range(n) for v in net.neighbours[u] if u < v
+    )
 
 
 def test_due_tie_of_people_kept_together_is_refreshed_not_removed():
