@@ -74,6 +74,7 @@ from netsim.viz.style import (
     NetsimFigure,
     new_figure,
 )
+from netsim.viz.tie_plots import plot_reunions, plot_two_hop_within_skill
 
 __all__ = [
     "OKABE_ITO",
@@ -90,6 +91,8 @@ __all__ = [
     "plot_platform_money",
     "plot_knowledge_mixing",
     "plot_chain_lengths",
+    "plot_reunions",
+    "plot_two_hop_within_skill",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",
