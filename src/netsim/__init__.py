@@ -14,6 +14,7 @@ from typing import Any
 _LAZY = {
     "run": "netsim.api",
     "load": "netsim.api",
+    "edges_to_networkx": "netsim.api",
     "simulate": "netsim.model.run",
     "load_scenario": "netsim.model.loading",
     "RunResult": "netsim.output.results",
@@ -54,6 +55,7 @@ def _version() -> str:
 __all__ = [
     "run",
     "load",
+    "edges_to_networkx",
     "simulate",
     "load_scenario",
     "RunResult",

@@ -25,10 +25,12 @@ from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.mechanisms.campaigns import Campaigns
 from netsim.mechanisms.freelance import FreelanceOutputs
+from netsim.mechanisms.ties import TieDynamics
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
 from netsim.scenario.schema import Scenario
 from netsim.world.build import build_world
+from netsim.world.edgelist import edge_frame
 from netsim.world.netstats import network_statistics
 from netsim.world.population import POLICIES, SIZE_CLASSES
 
@@ -72,6 +74,8 @@ class Simulation(LabourMarket):
             self.mechanisms.append(Campaigns(sc, self.services(), self.hooks, gens["campaigns"]))
         if self.freelancers:
             self.mechanisms.append(FreelanceOutputs(self.services(), self.hooks))
+        if sc.ties.dynamics.enabled:
+            self.mechanisms.append(TieDynamics(sc, self.services(), self.hooks, gens["ties"]))
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record
@@ -245,9 +249,12 @@ class Simulation(LabourMarket):
         """Every mechanism's own tables by name (see :class:`~netsim.engine.loop.MechanismOutputs`).
 
         The platform's ledger and chains are :class:`~netsim.output.results.RunResult` fields
-        of their own and not repeated here.
+        of their own and not repeated here. Every run gets ``edges``, the final social
+        network as an edge list (:func:`netsim.world.edgelist.edge_frame`).
         """
-        return self._mechanism_output("tables")
+        tables = self._mechanism_output("tables")
+        tables.setdefault("edges", edge_frame(self.net, self.env.now, self.employer))
+        return tables
 
     def _mechanism_output(self, method: str, *args) -> dict:
         """Merge the dicts that the mechanisms having ``method`` return (attachment order)."""

@@ -16,6 +16,7 @@ from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
 from netsim.scenario.freelance_schema import Freelance
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
+from netsim.scenario.ties_schema import TieDynamics
 
 __all__ = [
     "MAX_BY_UNIT",
@@ -244,6 +245,9 @@ class Ties(Section):
         0.03, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
     )
     colleague_tie_strength: float = F(0.3, "0..1", "Strength of a new colleague tie.", ge=0, le=1)
+    dynamics: TieDynamics = S(
+        TieDynamics, "Ties that grow and fade: platform ties, decay, reunions (off by default)."
+    )
 
 
 class Knowledge(Section):

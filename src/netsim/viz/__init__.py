@@ -78,6 +78,7 @@ from netsim.viz.style import (
     NetsimFigure,
     new_figure,
 )
+from netsim.viz.tie_plots import plot_reunions, plot_two_hop_within_skill
 
 __all__ = [
     "OKABE_ITO",
@@ -96,6 +97,8 @@ __all__ = [
     "plot_chain_lengths",
     "plot_campaign_reach",
     "plot_freelance",
+    "plot_reunions",
+    "plot_two_hop_within_skill",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",
