@@ -19,11 +19,19 @@ class Hiring:
         """Worker i applies to vacancy v at company c (v = -1: created on demand).
 
         ``chain`` is the referral chain of a platform candidacy (screened by the platform
-        before it applies, see :meth:`netsim.market.services.MarketServices.apply`).
+        before it applies, see :meth:`netsim.market.services.MarketServices.apply`). Every
+        application is then put to the ``screen`` hooks (the company's own screening rule),
+        before fit and wage are checked.
         Returns whether i was hired.
         """
         if self.employer[i] == c or self.state[i] == OUT:
             return False
+        screens = self.hooks.screen
+        if screens:
+            # Companies' own screening of the applicant's public record (mechanisms).
+            for screen in screens:
+                if not screen(i, c, channel):
+                    return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
         fit = 1.0 if skill == self.skill_of[i] else self.cross_skill_fit
         if fit < 1.0 and self.rand.random() >= fit:

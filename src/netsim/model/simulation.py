@@ -23,6 +23,7 @@ from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
+from netsim.mechanisms.screening import CompanyScreening
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
 from netsim.scenario.schema import Scenario
@@ -60,6 +61,11 @@ class Simulation(LabourMarket):
             # Attached before the initial vacancies are posted, so it sees them too.
             self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
             self.mechanisms.append(self.platform)
+        if sc.screening.enabled:
+            # Companies' own screening of every applicant's public record.
+            self.mechanisms.append(
+                CompanyScreening(sc, self.services(), self.hooks, gens["screening"])
+            )
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record

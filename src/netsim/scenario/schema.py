@@ -14,6 +14,7 @@ from pydantic import model_validator
 
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
+from netsim.scenario.screening_schema import Screening
 
 __all__ = [
     "MAX_BY_UNIT",
@@ -25,6 +26,7 @@ __all__ = [
     "Gaming",
     "Defences",
     "Platform",
+    "Screening",
     "Scenario",
 ]
 
@@ -274,4 +276,7 @@ class Scenario(Section):
     ties: Ties = S(Ties, "Tie formation.")
     knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
     platform: Platform = S(Platform, "The referral platform (off by default).")
+    screening: Screening = S(
+        Screening, "The public record and companies' screening of applicants (off by default)."
+    )
     outputs: Outputs = S(Outputs, "Recorded outputs.")
