@@ -42,6 +42,7 @@ class Screening(Section):
         None,
         "fraction",
         "Shares by rule for large companies (null: the same shares as 'rules').",
+        le=None,
     )
     params: dict[str, dict[str, Any]] = F(
         {},

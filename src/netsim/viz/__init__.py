@@ -18,6 +18,7 @@ Modules, one concept each:
   registry (:func:`~netsim.viz.style.figure_function`), legend and note helpers;
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
+- :mod:`~netsim.viz.screening_plots`: hiring chances by public record (company screening);
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
 - :mod:`~netsim.viz.figure_sets`: all figures of a run or experiment, saving, plot folders;
@@ -65,6 +66,7 @@ from netsim.viz.run_plots import (
     plot_platform_money,
     plot_tenure_distribution,
 )
+from netsim.viz.screening_plots import plot_hire_rate_by_history
 from netsim.viz.style import (
     CHANNEL_COLOURS,
     FIGURES,
@@ -90,6 +92,7 @@ __all__ = [
     "plot_platform_money",
     "plot_knowledge_mixing",
     "plot_chain_lengths",
+    "plot_hire_rate_by_history",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",
