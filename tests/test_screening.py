@@ -406,7 +406,11 @@ def test_a_researchers_own_rule_end_to_end(plugin_dir):
             "cannot be imported",
         ),
         ({"rules": {"none": 0.5}}, "screening", "must sum to 1"),
-        ({"params": {"none": {}}}, "screening", "no company uses: none"),
+        (
+            {"params": {"short_stint_penalti": {}}},
+            "screening.params.short_stint_penalti",
+            "did you mean 'short_stint_penalty'",
+        ),
     ],
 )
 def test_bad_screening_input_is_one_clear_error(screening, key, expected):
@@ -429,3 +433,6 @@ def test_shipped_scenario_is_small_and_screens():
     sc = load_scenario(LONG_MEMORY)
     assert sc.population.workers <= 3000 and sc.horizon_months <= 120
     assert sc.screening.enabled and sc.screening.memory_months == 12
+    # Parameters of a registered rule stay valid when --set switches that rule off.
+    other = load_scenario(LONG_MEMORY, ["screening.rules={none: 1.0}"])
+    assert other.screening.params["short_stint_penalty"]["penalty_per_stint"] == 0.35

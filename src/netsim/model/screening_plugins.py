@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from netsim.model.plugins import _check_class, _lookup_plugin, check_numbers
-from netsim.scenario.errors import Issue, NetsimInputError
+from netsim.scenario.errors import Issue, NetsimInputError, unknown_name_problem
 from netsim.scenario.messages import validation_issues
 from netsim.scenario.schema import Scenario
 
@@ -51,6 +51,14 @@ def resolve_screening(scenario: Scenario, base_dir: Path) -> None:
             issues += check_numbers(dumped, f"screening.params.{name}", f"screening rule {name!r}")
             if dumped:
                 params[name] = dumped
+    used = {*cfg.rules, *(cfg.large_rules or {})}
+    for name in cfg.params:
+        # Parameters of a registered rule no company uses are kept (a --set of the rules
+        # may switch it off); any other name is a typo.
+        if name not in used and name not in SCREENING_RULES:
+            known = sorted(used | set(SCREENING_RULES.names()))
+            problem = unknown_name_problem(name, known, what=f"screening rule {name!r}")
+            issues.append((f"screening.params.{name}", problem))
     if issues:
         raise NetsimInputError.combine(list(dict.fromkeys(issues)))
     cfg.params = params

@@ -63,11 +63,4 @@ class Screening(Section):
             total = sum(shares.values())
             if abs(total - 1.0) > 1e-9:
                 raise ValueError(f"the shares in screening.{key} must sum to 1, got {total:g}")
-        used = set(self.rules) | set(self.large_rules or {})
-        stray = sorted(set(self.params) - used)
-        if stray:
-            raise ValueError(
-                f"screening.params names rules no company uses: {', '.join(stray)} "
-                f"(rules in use: {', '.join(sorted(used))})"
-            )
         return self
