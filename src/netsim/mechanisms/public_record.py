@@ -77,6 +77,11 @@ class PublicRecord:
                 del posts[w]
 
     @property
+    def has_posts(self) -> bool:
+        """Whether any post is remembered at all (lets readers skip the per-worker lookup)."""
+        return bool(self._order)
+
+    @property
     def posts_held(self) -> int:
         """Posts currently held in memory (bounded by one window of posts)."""
         return len(self._order)
@@ -93,12 +98,11 @@ class PublicRecord:
 
     def short_stints(self, i: int, t: float) -> int:
         """How many of worker i's remembered stints were short (months, see the class)."""
-        hist = self.market.history(i)
         cutoff = t - self.memory_months
         short = self.short_stint_months
         n = 0
-        for k in range(len(hist) - 1, -1, -1):
-            _c, start, end = hist[k]
+        # Newest first: stop at the first stint the internet has forgotten.
+        for _c, start, end in reversed(self.market.history(i)):
             if end < cutoff:
                 break
             if end - start < short:

@@ -35,7 +35,12 @@ import pandas as pd
 
 from netsim.engine.rng import FastStream
 from netsim.mechanisms.public_record import PublicRecord
-from netsim.mechanisms.screening_rules import SCREENING_RULES, Applicant, ScreeningRule
+from netsim.mechanisms.screening_rules import (
+    SCREENING_RULES,
+    Applicant,
+    NoScreening,
+    ScreeningRule,
+)
 from netsim.output.recorder import CHANNELS
 
 if TYPE_CHECKING:
@@ -87,19 +92,19 @@ class CompanyScreening:
         is_large = np.asarray(market.world.companies.size_class) == 1
         self.rule_of = assign_rules(cfg.rules, cfg.large_rules, self.names, is_large, gen).tolist()
         self.rand = FastStream(gen)
+        #: Rules that never reject (``none``): no rule call, no draw, only the counting.
+        self._passive = [isinstance(rule, NoScreening) for rule in self.rules]
         n, m = market.n_workers, market.n_companies
         self.worker_applications = [0] * n
         self.worker_rejections = [0] * n
         self.company_applications = [0] * m
         self.company_rejections = [0] * m
-        #: (rule, channel, short stints, negative posts) -> applications / rejections / hires
-        self.applications: Counter = Counter()
-        self.rejections: Counter = Counter()
-        self.hires: Counter = Counter()
+        #: (rule, channel, short stints, negative posts) -> [applications, rejections, hires]
+        self.counts: dict[tuple[int, str, int, int], list[int]] = {}
         self._month_apps = 0
         self._month_out: Counter = Counter()
-        #: The application that passed screening last: (worker, company, key), or None.
-        self._pending: tuple[int, int, tuple] | None = None
+        #: The application that passed screening last: (worker, company, its counts), or None.
+        self._pending: tuple[int, int, list[int]] | None = None
         hooks.screen.append(self._screen)
         hooks.hire.append(self._on_hire)
         hooks.month_end.append(self._month_end)
@@ -114,48 +119,47 @@ class CompanyScreening:
 
     # ------------------------------------------------------------------ the hooks
     def _screen(self, i: int, c: int, channel: str) -> bool:
-        """The ``screen`` hook: company c's rule decides on applicant i (False = rejected)."""
+        """The ``screen`` hook: company c's rule decides on applicant i (False = rejected).
+
+        On the path of every application: plain locals, one dict lookup for the counts,
+        no rule call or draw for a company that does not screen.
+        """
         t = self.market.now
         rec = self.record
         short = rec.short_stints(i, t)
-        negative = rec.negative_posts(i, t)
+        negative = rec.negative_posts(i, t) if rec.has_posts else 0
         r = self.rule_of[c]
-        applicant = Applicant(
-            i,
-            c,
-            channel,
-            t,
-            short,
-            negative,
-            lambda: rec.stints(i, t),
-            lambda: rec.posts(i, t),
-        )
-        p = self.rules[r].rejection_probability(applicant)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(
-                f"screening rule {self.names[r]!r} returned a rejection probability of {p!r} "
-                "(must be between 0 and 1)"
-            )
-        key = (r, channel, min(short, CAP), min(negative, CAP))
-        self.applications[key] += 1
+        key = (r, channel, short if short < CAP else CAP, negative if negative < CAP else CAP)
+        counts = self.counts.get(key)
+        if counts is None:
+            counts = self.counts[key] = [0, 0, 0]
+        counts[0] += 1
         self.worker_applications[i] += 1
         self.company_applications[c] += 1
         self._month_apps += 1
-        if p > 0.0 and self.rand.random() < p:
-            self.rejections[key] += 1
-            self.worker_rejections[i] += 1
-            self.company_rejections[c] += 1
-            self._month_out[channel] += 1
-            self._pending = None
-            return False
-        self._pending = (i, c, key)
+        if not self._passive[r]:
+            applicant = Applicant(i, c, channel, t, short, negative, rec)
+            p = self.rules[r].rejection_probability(applicant)
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(
+                    f"screening rule {self.names[r]!r} returned a rejection probability of "
+                    f"{p!r} (must be between 0 and 1)"
+                )
+            if p > 0.0 and self.rand.random() < p:
+                counts[1] += 1
+                self.worker_rejections[i] += 1
+                self.company_rejections[c] += 1
+                self._month_out[channel] += 1
+                self._pending = None
+                return False
+        self._pending = (i, c, counts)
         return True
 
     def _on_hire(self, hire: Hire) -> None:
         """Count a hire against the application that just passed screening."""
         pending = self._pending
         if pending is not None and pending[0] == hire.worker and pending[1] == hire.company:
-            self.hires[pending[2]] += 1
+            pending[2][2] += 1
         self._pending = None
 
     def _month_end(self, ev: MonthEnd) -> None:
@@ -197,8 +201,9 @@ class CompanyScreening:
 
     def summary(self, t_months: float) -> dict:
         """Applications, rejections and hire rates per application by short stints in memory."""
-        apps = sum(self.applications.values())
-        out = sum(self.rejections.values())
+        counts = self.counts
+        apps = sum(v[0] for v in counts.values())
+        out = sum(v[1] for v in counts.values())
         res: dict[str, float] = {
             "screening_applications": apps,
             "screening_screened_out": out,
@@ -206,23 +211,24 @@ class CompanyScreening:
             "screening_posts_recorded": self.record.posts_recorded,
         }
         for label, lo, hi in (("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3plus", 3, CAP)):
-            a = sum(v for k, v in self.applications.items() if lo <= k[2] <= hi)
-            h = sum(v for k, v in self.hires.items() if lo <= k[2] <= hi)
+            a = sum(v[0] for k, v in counts.items() if lo <= k[2] <= hi)
+            h = sum(v[2] for k, v in counts.items() if lo <= k[2] <= hi)
             res[f"hire_rate_short_stints_{label}"] = h / a if a else math.nan
         return res
 
     def tables(self) -> dict:
         """``screening``: applications, rejections and hires by rule, channel and record."""
-        keys = sorted(self.applications, key=lambda k: (k[0], k[1], k[2], k[3]))
+        keys = sorted(self.counts)
+        rows = [self.counts[k] for k in keys]
         table = pd.DataFrame(
             {
                 "rule": pd.Categorical([self.names[k[0]] for k in keys], categories=self.names),
                 "channel": [k[1] for k in keys],
                 "short_stints": np.array([k[2] for k in keys], dtype=np.int16),
                 "negative_posts": np.array([k[3] for k in keys], dtype=np.int16),
-                "applications": np.array([self.applications[k] for k in keys], dtype=np.int64),
-                "screened_out": np.array([self.rejections[k] for k in keys], dtype=np.int64),
-                "hires": np.array([self.hires[k] for k in keys], dtype=np.int64),
+                "applications": np.array([v[0] for v in rows], dtype=np.int64),
+                "screened_out": np.array([v[1] for v in rows], dtype=np.int64),
+                "hires": np.array([v[2] for v in rows], dtype=np.int64),
             }
         )
         return {"screening": table}

@@ -16,7 +16,7 @@ registering it in :data:`SCREENING_RULES` or naming it as ``package.module:Class
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,8 +50,7 @@ class Applicant:
         "time_months",
         "short_stints",
         "negative_posts",
-        "_stints",
-        "_posts",
+        "_record",
     )
 
     def __init__(
@@ -62,8 +61,7 @@ class Applicant:
         time_months: float,
         short_stints: int,
         negative_posts: int,
-        stints: Callable[[], Sequence[tuple[int, float, float]]] = tuple,
-        posts: Callable[[], Sequence[tuple[float, int, int]]] = tuple,
+        record: Any = None,
     ) -> None:
         self.worker = worker
         self.company = company  #: the screening company
@@ -71,16 +69,19 @@ class Applicant:
         self.time_months = time_months
         self.short_stints = short_stints  #: completed stints shorter than the threshold
         self.negative_posts = negative_posts  #: negative public posts about any employer
-        self._stints = stints
-        self._posts = posts
+        #: The public record read on demand (a :class:`~netsim.mechanisms.public_record.
+        #: PublicRecord`; None: nothing beyond the counts is known).
+        self._record = record
 
     def stints(self) -> Sequence[tuple[int, float, float]]:
         """Remembered completed stints ``(company, start, end)``, oldest first (months)."""
-        return self._stints()
+        rec = self._record
+        return rec.stints(self.worker, self.time_months) if rec is not None else ()
 
     def posts(self) -> Sequence[tuple[float, int, int]]:
         """Remembered public posts ``(time, company, tone)``, oldest first (tone +1/-1)."""
-        return self._posts()
+        rec = self._record
+        return rec.posts(self.worker, self.time_months) if rec is not None else ()
 
 
 class ScreeningParams(BaseModel):
