@@ -16,6 +16,7 @@ import pytest
 from netsim.cli import build_parser
 from netsim.docgen import reference_markdown
 from netsim.graphs import GRAPH_GENERATORS
+from netsim.mechanisms.screening_rules import SCREENING_RULES
 from netsim.payouts import PAYOUT_RULES
 from netsim.platform import STRATEGIES
 
@@ -26,6 +27,7 @@ PLUGINS = [
     *(("payout rule", name, cls) for name, cls in PAYOUT_RULES),
     *(("strategy", name, cls) for name, cls in STRATEGIES),
     *(("graph generator", name, cls) for name, cls in GRAPH_GENERATORS),
+    *(("screening rule", name, cls) for name, cls in SCREENING_RULES),
 ]
 IDS = [f"{kind}:{name}" for kind, name, _ in PLUGINS]
 

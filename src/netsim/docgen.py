@@ -358,6 +358,9 @@ def reference_markdown() -> str:
         params = getattr(cls, "Params", None)
         keys = list(params.model_fields) if params is not None else []
         out.append("Parameters: " + (", ".join(f"`{k}`" for k in keys) if keys else "none") + ".\n")
+    from netsim.mechanisms.screening_rules import rules_markdown
+
+    out.append(rules_markdown())
     return "\n".join(out).rstrip() + "\n"
 
 

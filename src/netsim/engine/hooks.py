@@ -16,6 +16,9 @@ hook                callback argument             when
 ``seeking``         worker id (int)               a worker starts seeking (job loss, re-entry)
 ``post``            :class:`Post`                 a worker posts publicly about an employer
 ``month_end``       :class:`MonthEnd`             the monthly record is being written
+``screen``          worker, company, channel      an application reaches a company (every
+                                                  channel but the internal pool); a callback
+                                                  returning False rejects it
 ==================  ============================  =============================================
 
 Callbacks must not change the market's state except through the market's services
@@ -120,6 +123,7 @@ class Hooks:
         "seeking",
         "post",
         "month_end",
+        "screen",
     )
 
     def __init__(self) -> None:
@@ -131,3 +135,6 @@ class Hooks:
         self.seeking: list[Callable[[int], None]] = []
         self.post: list[Callable[[Post], None]] = []
         self.month_end: list[Callable[[MonthEnd], None]] = []
+        #: Screens of applications: ``screen(worker, company, channel)`` is False to reject
+        #: (the first False wins; later screens are not asked).
+        self.screen: list[Callable[[int, int, str], bool]] = []

@@ -169,6 +169,8 @@ class Gigs:
         book = self.gigs
         if len(book.held[i]) >= self.max_gigs or book.holds_client(i, c):
             return False
+        if self.hooks.screen and self._screened_out(i, c, channel):
+            return False  # the client screens freelancers' public records too
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
         fit = 1.0 if skill == self.skill_of[i] else self.cross_skill_fit
         if fit < 1.0 and self.rand.random() >= fit:

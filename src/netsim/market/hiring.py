@@ -22,12 +22,16 @@ class Hiring:
         """Worker i applies to vacancy v at company c (v = -1: created on demand).
 
         ``chain`` is the referral chain of a platform candidacy (screened by the platform
-        before it applies, see :meth:`netsim.market.services.MarketServices.apply`).
-        Returns whether i was hired. Projects and freelancers go to :meth:`_apply_gig`.
+        before it applies, see :meth:`netsim.market.services.MarketServices.apply`). Every
+        application is then put to the ``screen`` hooks (the company's own screening rule),
+        before fit and wage are checked. Projects and freelancers go to :meth:`_apply_gig`.
+        Returns whether i was hired.
         """
         if self.freelancers and (self.contract[i] or v in self.project_len):
             return self._apply_gig(i, c, v, channel, chain)
         if self.employer[i] == c or self.state[i] == OUT:
+            return False
+        if self.hooks.screen and self._screened_out(i, c, channel):
             return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
         fit = 1.0 if skill == self.skill_of[i] else self.cross_skill_fit
@@ -43,6 +47,10 @@ class Hiring:
             v = self._open_vacancy(c, "on_demand", skill=skill, market_only=True)
         self._hire(i, v, channel, offer, fit, chain)
         return True
+
+    def _screened_out(self, i: int, c: int, channel: str) -> bool:
+        """Whether company c's own screening (the ``screen`` hooks) rejects applicant i."""
+        return any(not screen(i, c, channel) for screen in self.hooks.screen)
 
     def _match_quality(self, channel: str) -> float:
         """A new hire's satisfaction with the match (0..1, Beta(2, 2)).

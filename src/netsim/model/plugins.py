@@ -95,6 +95,7 @@ PUBLIC_MODULES = {
     "GraphGenerator": "netsim.graphs",
     "PayoutRule": "netsim.payouts",
     "Strategy": "netsim.platform",
+    "ScreeningRule": "netsim.mechanisms.screening_rules",
 }
 
 
@@ -126,6 +127,7 @@ REQUIRED_MEMBERS = {
     "GraphGenerator": (("build", "build_edges"),),
     "PayoutRule": (("schedule",),),
     "Strategy": (("name",),),
+    "ScreeningRule": (("rejection_probability",),),
 }
 
 

@@ -25,6 +25,7 @@ from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.mechanisms.campaigns import Campaigns
 from netsim.mechanisms.freelance import FreelanceOutputs
+from netsim.mechanisms.screening import CompanyScreening
 from netsim.mechanisms.ties import TieDynamics
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
@@ -76,6 +77,11 @@ class Simulation(LabourMarket):
             self.mechanisms.append(FreelanceOutputs(self.services(), self.hooks))
         if sc.ties.dynamics.enabled:
             self.mechanisms.append(TieDynamics(sc, self.services(), self.hooks, gens["ties"]))
+        if sc.screening.enabled:
+            # Companies' own screening of every applicant's public record.
+            self.mechanisms.append(
+                CompanyScreening(sc, self.services(), self.hooks, gens["screening"])
+            )
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record

@@ -36,7 +36,7 @@ RUN_FILES = frozenset(
         "ledger.parquet",
         "chains.parquet",
     }
-    | {f"{name}.parquet" for name in ("gigs", "edges", "campaigns", "posts", "firms")}
+    | {f"{name}.parquet" for name in ("gigs", "edges", "campaigns", "posts", "firms", "screening")}
 )
 #: What netsim adds to a run folder later: figures (``--plot``, ``netsim plot``) and the
 #: report (``netsim report``, which writes ``report.html.tmp`` first).

@@ -16,6 +16,7 @@ from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
 from netsim.scenario.freelance_schema import Freelance
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
+from netsim.scenario.screening_schema import Screening
 from netsim.scenario.ties_schema import TieDynamics
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "Gaming",
     "Defences",
     "Platform",
+    "Screening",
     "Scenario",
 ]
 
@@ -298,4 +300,7 @@ class Scenario(Section):
     platform: Platform = S(Platform, "The referral platform (off by default).")
     campaigns: Campaigns = S(Campaigns, "Viral job campaigns (off by default).")
     freelance: Freelance = S(Freelance, "Freelancers and project demand (off by default).")
+    screening: Screening = S(
+        Screening, "The public record and companies' screening of applicants (off by default)."
+    )
     outputs: Outputs = S(Outputs, "Recorded outputs.")

@@ -19,6 +19,7 @@ Modules, one concept each:
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
 - :mod:`~netsim.viz.freelance_plots`: freelancers' utilisation and gigs per freelancer;
+- :mod:`~netsim.viz.screening_plots`: hiring chances by public record (company screening);
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
 - :mod:`~netsim.viz.campaign_plots`: viral job campaigns, reach against budget;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
@@ -69,6 +70,7 @@ from netsim.viz.run_plots import (
     plot_platform_money,
     plot_tenure_distribution,
 )
+from netsim.viz.screening_plots import plot_hire_rate_by_history
 from netsim.viz.style import (
     CHANNEL_COLOURS,
     FIGURES,
@@ -99,6 +101,7 @@ __all__ = [
     "plot_freelance",
     "plot_reunions",
     "plot_two_hop_within_skill",
+    "plot_hire_rate_by_history",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

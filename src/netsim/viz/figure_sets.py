@@ -21,7 +21,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 # Imported for their figure registrations (run figures in reading order).
-from netsim.viz import campaign_plots, freelance_plots, network_plot, run_plots, tie_plots  # noqa: F401,E501
+from netsim.viz import (  # noqa: F401
+    campaign_plots,
+    freelance_plots,
+    network_plot,
+    run_plots,
+    screening_plots,
+    tie_plots,
+)
 from netsim.viz.data import has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,
