@@ -58,7 +58,9 @@ class Simulation(LabourMarket):
         self.mechanisms: list[Mechanism] = []
         if sc.platform.enabled:
             # Attached before the initial vacancies are posted, so it sees them too.
-            self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
+            self.platform = ReferralPlatform(
+                sc, self.services(), self.hooks, gens["platform"], gens["invites"]
+            )
             self.mechanisms.append(self.platform)
         self.populate(gens["population"])
 

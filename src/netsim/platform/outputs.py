@@ -33,6 +33,8 @@ class Outputs:
             "detections": 0,
             "false_positives": 0,
             "new_members": 0,
+            "invites": 0,
+            "invite_joins": 0,
         }
 
     def month_row(self) -> dict[str, float]:

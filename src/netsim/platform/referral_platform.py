@@ -61,6 +61,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         market: MarketServices,
         hooks: Hooks,
         gen: np.random.Generator,
+        invite_gen: np.random.Generator | None = None,
     ) -> None:
         self.market = market
         self.hooks = hooks
@@ -68,6 +69,8 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self.onboarding_months = scenario.companies.onboarding_months
         self.horizon_months = scenario.horizon_months
         self.rand = FastStream(gen)
+        #: Draws of the invitation process (the run's ``invites`` stream when given).
+        self.invite_rand = self.rand if invite_gen is None else FastStream(invite_gen)
         self.rule: PayoutRule = PAYOUT_RULES.get(cfg.payout.rule)(cfg.payout.params)
         self.ledger = market.ledger
         n = market.n_workers

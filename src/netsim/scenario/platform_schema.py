@@ -142,10 +142,30 @@ class Platform(Section):
         24.0, "months", "Stay referrers assume when they value a recommendation.", gt=0
     )
     invite_rate_per_month: float = F(
-        0.0, "1/month", "Rate at which a member invites a random non-member contact.", ge=0
+        0.0,
+        "1/month",
+        "Most often a member invites a random contact (reached as the invite bonus grows); "
+        "the rate is this times 1 - (1 - invite_base) * exp(-invite_sensitivity * bonus / 1000).",
+        ge=0,
     )
     invite_bonus: float = F(
         0.0, "currency", "Paid by the platform to a member per recruited member.", ge=0
+    )
+    invite_base: float = F(
+        0.2,
+        "fraction",
+        "Share of invite_rate_per_month at which members invite for no bonus (organic growth).",
+        ge=0,
+        le=1,
+    )
+    invite_sensitivity: float = F(
+        0.5,
+        "1/(1000 currency)",
+        "Response of the invitation rate to the invite bonus (as reward_sensitivity).",
+        ge=0,
+    )
+    invite_join_probability: float = F(
+        1.0, "probability", "Chance an invited non-member contact joins.", ge=0, le=1
     )
     payout: Payout = S(Payout, "The payout rule.")
     gaming: Gaming = S(Gaming, "Gaming strategies.")
