@@ -24,6 +24,11 @@ class Hiring:
         """
         if self.employer[i] == c or self.state[i] == OUT:
             return False
+        held = self.held
+        if held and i in held:
+            only, until = held[i]
+            if channel != only and self.env.now < until:
+                return False  # held by a mechanism: declines offers through other channels
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
         fit = 1.0 if skill == self.skill_of[i] else self.cross_skill_fit
         if fit < 1.0 and self.rand.random() >= fit:

@@ -103,6 +103,8 @@ class Cascades:
         if not market.vacancy_open(v):
             return
         c = market.vacancy_company(v)
+        if self.held_pairs and self.declines(k, chain):
+            return  # a held rotation candidate takes only its own referrer's offers
         p_apply = self.cfg.apply_probability
         if market.state(k) == EMPLOYED:
             p_apply *= 1.0 - market.satisfaction(k)

@@ -57,6 +57,25 @@ class Gaming(Section):
     rotation_search_months: float = F(
         1.0, "months", "Time a rotating candidate expects between two placements.", gt=0
     )
+    hold_candidates: bool = F(
+        False,
+        "-",
+        "A rotation pair keeps its candidate in rotation: from the start (an employed "
+        "candidate quits) until the pair dissolves, the candidate declines every offer but "
+        "its referrer's on the platform.",
+    )
+    max_placements: int | None = F(
+        None,
+        "placements",
+        "A held rotation pair dissolves at its candidate's n-th gamed placement (None: never).",
+        ge=1,
+    )
+    dissolution_rate_per_month: float = F(
+        0.0, "1/month", "Hazard at which a held rotation pair falls apart.", ge=0
+    )
+    dissolve_on_detection: bool = F(
+        True, "-", "A held rotation pair dissolves when a defence rejects its candidate."
+    )
 
 
 class Defences(Section):
