@@ -5,7 +5,7 @@ Times in months, money in currency units (see :mod:`netsim.scenario.schema`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import model_validator
 
@@ -155,6 +155,13 @@ class Platform(Section):
     )
     hop_delay_months: float = F(
         0.25, "months", "Mean time for one recommendation hop (exponential).", gt=0
+    )
+    cascade_mode: Literal["continuous", "synchronous"] = F(
+        "continuous",
+        "-",
+        "continuous: each hop takes an exponential time (mean hop_delay_months); "
+        "synchronous: exactly hop_delay_months, so cascades move in generations as in the "
+        "Independent Halting Cascade (netsim.platform.ihc).",
     )
     max_chain: int = F(6, "referrers", "Longest referral chain the platform accepts.", ge=1)
     expected_stay_months: float = F(
