@@ -90,3 +90,13 @@ def test_invitees_join_with_the_join_probability_and_only_joins_are_paid():
     ts = nobody.timeseries()
     assert ts["invites"].sum() > 0 and ts["invite_joins"].sum() == 0
     assert len(nobody.platform.ledger) == 0
+
+
+def test_a_bonus_without_invitations_changes_nothing():
+    import pandas.testing as pdt
+
+    plain = run(growth_scenario(0.0, rate=0.0), 3)
+    bonus = run(growth_scenario(500.0, rate=0.0, invite_join_probability=0.3), 3)
+    pdt.assert_frame_equal(plain.timeseries(), bonus.timeseries())
+    pdt.assert_frame_equal(plain.events(), bonus.events())
+    assert bonus.timeseries()["invites"].sum() == 0

@@ -168,3 +168,14 @@ def test_no_hold_when_rotating_does_not_pay():
     sim = run(rotation_scenario(True, switching_cost=5000), 0)
     assert sim.platform.held_at_start == 0
     assert not sim.platform.held_pairs
+
+
+def test_a_hold_that_holds_nobody_changes_nothing():
+    # When rotating does not pay nobody is held: the run is the run without the key.
+    import pandas.testing as pdt
+
+    off = run(rotation_scenario(False, switching_cost=5000), 1)
+    on = run(rotation_scenario(True, switching_cost=5000, dissolution_rate_per_month=0.1), 1)
+    assert on.platform.held_at_start == 0
+    pdt.assert_frame_equal(off.timeseries(), on.timeseries())
+    pdt.assert_frame_equal(off.events(), on.events())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netsim.graphs import GRAPH_GENERATORS, PeopleAttributes, barabasi_albert_edges
 from netsim.model.loading import load_scenario
@@ -143,3 +145,25 @@ def test_building_a_file_world_with_a_multiplier_fails_loudly(tmp_path):
     sc.population.vital_forces.degree_multiplier = 2.0  # bypassing the loader's check
     with pytest.raises(ValueError, match="degree_multiplier"):
         build_world(sc, np.random.default_rng(0), np.random.default_rng(1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(8, 120),
+    m=st.integers(1, 4),
+    half=st.integers(1, 3),
+    p=st.sampled_from([0.0, 0.3, 1.0]),
+    weights=st.lists(st.sampled_from([0.2, 1.0, 3.0]), min_size=120, max_size=120),
+    seed=st.integers(0, 2**16),
+)
+def test_weighted_generators_always_give_simple_graphs(n, m, half, p, weights, seed):
+    w = np.array(weights[:n])
+    for u, v in (
+        weighted_barabasi_albert_edges(min(m, n - 1), w, np.random.default_rng(seed)),
+        weighted_small_world_edges(2 * half, p, w, np.random.default_rng(seed)),
+    ):
+        assert (
+            (u != v).all() and u.min(initial=0) >= 0 and max(u.max(initial=0), v.max(initial=0)) < n
+        )
+        keys = np.minimum(u, v) * n + np.maximum(u, v)
+        assert np.unique(keys).size == keys.size
