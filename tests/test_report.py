@@ -86,7 +86,7 @@ def test_report_of_every_shipped_scenario(path, tmp_path_factory):
     platform = result.scenario.platform.enabled
     runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
     core = [i for i in runs if not (i.table or i.applies) and (platform or not i.platform_only)]
-    assert len(core) == (8 if platform else 6)
+    assert len(core) == (9 if platform else 6)
     # A mechanism's figure (campaigns, freelancers, ...) is in the page if the run has it.
     mechanism = [i for i in runs if (i.table or i.applies) and i.mechanism_present(result)]
     n_figs = len(core) + len(mechanism)

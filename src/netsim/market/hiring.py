@@ -31,6 +31,11 @@ class Hiring:
             return self._apply_gig(i, c, v, channel, chain)
         if self.employer[i] == c or self.state[i] == OUT:
             return False
+        held = self.held
+        if held and i in held:
+            only, until = held[i]
+            if channel != only and self.env.now < until:
+                return False  # held by a mechanism: declines offers through other channels
         if self.hooks.screen and self._screened_out(i, c, channel):
             return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)

@@ -17,6 +17,7 @@ itself, for read-outs (statistics, edge lists).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -175,6 +176,10 @@ class MarketServices:
         """Worker i's skill."""
         return self._m.skill_of[i]
 
+    def stint_hire(self, i: int) -> int:
+        """The hire id that began worker i's current stint with its employer (-1 if none)."""
+        return self._m.stint_hire[i] if self._m.state[i] == EMPLOYED else -1
+
     def satisfaction(self, i: int) -> float:
         """Employed worker i's job satisfaction (0..1)."""
         return self._m.satisfaction[i]
@@ -257,6 +262,24 @@ class MarketServices:
         if chain and screen is not None and not screen(i, chain):
             return False
         return m._apply(i, c, v, channel, chain)
+
+    def hold(self, i: int, channel: str, until_months: float = math.inf) -> None:
+        """Worker i declines offers through every channel but ``channel`` until ``until_months``.
+
+        E.g. a rotation pair keeps its candidate off the ordinary market between placements
+        (``channel="platform"``). A second call replaces the first; :meth:`release` ends it.
+        Costs nothing on the hot path while nobody is held.
+        """
+        self._m.held[i] = (channel, until_months)
+
+    def release(self, i: int) -> None:
+        """End worker i's :meth:`hold` (if any): offers through every channel count again."""
+        self._m.held.pop(i, None)
+
+    def held_until(self, i: int) -> float:
+        """When worker i's :meth:`hold` ends (months; -inf if not held)."""
+        held = self._m.held.get(i)
+        return -math.inf if held is None else held[1]
 
     def schedule_quit(self, i: int, hire_id: int, at_months: float) -> None:
         """Make worker i quit into search at ``at_months`` if still in the stint of ``hire_id``.

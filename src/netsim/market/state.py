@@ -206,6 +206,9 @@ class MarketState:
         self.paid_until = _floats(0.0, n)
         self.completed_tenures: list[float] = []
         self.history: list[list[tuple[int, float, float]]] = [[] for _ in range(n)]
+        # Workers who decline offers through every channel but one until a time (months):
+        # worker -> (channel, until); see MarketServices.hold. Empty unless a mechanism holds.
+        self.held: dict[int, tuple[str, float]] = {}
         self.n_hires = 0
         self.employed_count = 0
         self.seeking_count = n

@@ -176,6 +176,7 @@ def resolve_graph(scenario: Scenario, base_dir: Path) -> None:
     key = "graph.generator"
     cls = _lookup_plugin(GRAPH_GENERATORS, name, "graph generator", key, base_dir)
     _check_class(cls, GraphGenerator, name, "graph generator", key)
+    _check_degree_multiplier(scenario, name, cls, GRAPH_GENERATORS)
 
     params_model_cls = cls.Params
     try:
@@ -199,6 +200,21 @@ def resolve_graph(scenario: Scenario, base_dir: Path) -> None:
     if issues:
         raise NetsimInputError.combine(issues)
     scenario.graph.params = dumped
+
+
+def _check_degree_multiplier(scenario: Scenario, name: str, cls: Any, registry: Any) -> None:
+    """A generator that cannot give vital forces more ties must not silently ignore the
+    vital-force degree multiplier: reject a multiplier other than 1 (with vital forces)."""
+    vf = scenario.population.vital_forces
+    if cls.uses_degree_weight or vf.degree_multiplier == 1.0 or vf.share == 0.0:
+        return
+    honour = ", ".join(n for n, c in registry if c.uses_degree_weight)
+    raise NetsimInputError(
+        f"graph generator {name!r} cannot give vital forces more ties (its ties are fixed), "
+        f"got degree_multiplier={vf.degree_multiplier:g}; set it to 1 or use a generator "
+        f"that honours it ({honour})",
+        key_path="population.vital_forces.degree_multiplier",
+    )
 
 
 def resolve_payout(scenario: Scenario, base_dir: Path) -> None:

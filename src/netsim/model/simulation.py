@@ -68,7 +68,9 @@ class Simulation(LabourMarket):
         self.mechanisms: list[Mechanism] = []
         if sc.platform.enabled:
             # Attached before the initial vacancies are posted, so it sees them too.
-            self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
+            self.platform = ReferralPlatform(
+                sc, self.services(), self.hooks, gens["platform"], gens["invites"]
+            )
             self.mechanisms.append(self.platform)
         if sc.campaigns.enabled:
             # Attached before the initial vacancies are posted: campaigns target them too.

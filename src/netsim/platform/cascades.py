@@ -1,6 +1,12 @@
 """Referral cascades: a posted vacancy reaches members, who recommend fitting contacts, who
 apply or pass it on, so chains of several hops form (each hop an exponential delay, months).
 The chance to recommend or pass on rises with the reward the payout rule promises.
+
+With ``cascade_mode: synchronous`` every hop takes exactly ``hop_delay_months``: a cascade
+then moves in generations (two hops each: seeing, then deciding), the synchronous Independent
+Halting Cascade of :mod:`netsim.platform.ihc` with ``pr`` the recommendation probability,
+``pa`` the apply probability, spreading by ``pass_on_probability`` (1 in the IHC) and the
+hire decided by the market; it stops at the first hire, when the vacancy closes.
 """
 
 from __future__ import annotations
@@ -55,7 +61,13 @@ class Cascades:
         return e != c or policy == 2
 
     def _after_hop(self, fn) -> None:
-        self.market.after(self.rand.exponential(1.0 / self.cfg.hop_delay_months), fn)
+        """Call ``fn`` one hop from now: an exponential time, or exactly ``hop_delay_months``
+        in ``synchronous`` mode (then every generation of a cascade moves in one step)."""
+        hop = self.cfg.hop_delay_months
+        if self.cfg.cascade_mode == "synchronous":
+            self.market.after(hop, fn)
+        else:
+            self.market.after(self.rand.exponential(1.0 / hop), fn)
 
     def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
         """Person ``a`` will see vacancy v (at company c) after one hop.
@@ -103,6 +115,8 @@ class Cascades:
         if not market.vacancy_open(v):
             return
         c = market.vacancy_company(v)
+        if self.held_pairs and self.declines(k, chain):
+            return  # a held rotation candidate takes only its own referrer's offers
         p_apply = self.cfg.apply_probability
         if market.state(k) == EMPLOYED:
             p_apply *= 1.0 - market.satisfaction(k)

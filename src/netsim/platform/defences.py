@@ -32,6 +32,8 @@ class Defences:
         if reject:
             if self._gaming_of(k, chain):
                 self.month["detections"] += 1
+                if self.cfg.gaming.dissolve_on_detection:
+                    self.dissolve(k, "detected")
             else:
                 self.month["false_positives"] += 1
         return not reject

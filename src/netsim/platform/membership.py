@@ -1,8 +1,12 @@
 """Platform membership: who is a member at the start, their strategies, fake identities,
-and growth by invitation (members invite a non-member contact at a rate per month).
+and growth by invitation (members invite contacts at a rate per month that rises with the
+invite bonus, like a recommendation's response to its reward; an invitee joins with a
+probability).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -88,13 +92,31 @@ class Membership:
             self.member_list.append(k)
             self.month["new_members"] += 1
 
+    def invite_rate(self) -> float:
+        """Invitations per member per month: ``invite_rate_per_month`` times the response
+        ``1 - (1 - invite_base) exp(-invite_sensitivity * invite_bonus / 1000)`` (the same
+        curve as a recommendation's response to its reward, in :mod:`netsim.platform.cascades`)."""
+        cfg = self.cfg
+        response = 1.0 - (1.0 - cfg.invite_base) * math.exp(
+            -cfg.invite_sensitivity * cfg.invite_bonus / 1000.0
+        )
+        return cfg.invite_rate_per_month * response
+
     def invite_process(self):
-        """Members invite a random non-member contact (thinning against all workers)."""
+        """Members invite a random contact, who joins with ``invite_join_probability``.
+
+        One aggregate Poisson process at ``invite_rate() * n`` draws a random worker
+        (thinning: only a member's draw is an invitation, so each member invites at
+        ``invite_rate()`` per month); an invitation to a member is wasted. Its draws come
+        from the run's own ``invites`` stream, so switching invitations on leaves the
+        platform's other draws unchanged. The inviter is paid ``invite_bonus`` per join.
+        """
         n = self.market.n_workers
-        rate = self.cfg.invite_rate_per_month * n
+        rate = self.invite_rate() * n
         if rate <= 0.0:
             return
-        market, rand = self.market, self.rand
+        market, rand = self.market, self.invite_rand
+        p_join = self.cfg.invite_join_probability
         while True:
             yield market.timeout(rand.exponential(rate))
             market.count_event()
@@ -102,9 +124,14 @@ class Membership:
             if not self.member[i]:
                 continue
             k = market.random_contact(i, rand)
-            if k >= 0 and not self.member[k]:
-                self._join(k)
-                self.ledger.pay(
-                    market.now, PLATFORM, ("worker", i), self.cfg.invite_bonus, "invite_bonus"
-                )
-                self.month["invite_bonuses"] += self.cfg.invite_bonus
+            if k < 0 or self.member[k]:
+                continue
+            self.month["invites"] += 1
+            if rand.random() >= p_join:
+                continue
+            self._join(k)
+            self.month["invite_joins"] += 1
+            self.ledger.pay(
+                market.now, PLATFORM, ("worker", i), self.cfg.invite_bonus, "invite_bonus"
+            )
+            self.month["invite_bonuses"] += self.cfg.invite_bonus

@@ -76,6 +76,7 @@ class Money:
             stay = self._strategy_named[ph.gaming].planned_stay(self, ph)
             if stay is not None:
                 self.market.schedule_quit(hire.worker, hire.hire_id, hire.time_months + stay)
+            self._placed(hire.worker, stay is not None)
 
     def plan_rotation(self, salary: float) -> RotationPlan:
         """The best rotation plan under the rule for a hire of monthly ``salary`` (cached)."""

@@ -33,6 +33,10 @@ class Outputs:
             "detections": 0,
             "false_positives": 0,
             "new_members": 0,
+            "invites": 0,
+            "invite_joins": 0,
+            "held_placements": 0,
+            "pairs_dissolved": 0,
         }
 
     def month_row(self) -> dict[str, float]:
@@ -86,6 +90,8 @@ class Outputs:
             "detections": self.totals["detections"],
             "false_positives": self.totals["false_positives"],
             "recommendations": self.totals["recommendations"],
+            "rotation_pairs_held": self.held_at_start,
+            **{f"rotation_pairs_dissolved_{r}": n for r, n in self.dissolved.items()},
         }
 
     def worker_columns(self) -> dict[str, np.ndarray]:

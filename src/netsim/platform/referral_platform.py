@@ -41,7 +41,7 @@ import numpy as np
 from netsim.engine.hooks import Hooks, MonthEnd
 from netsim.engine.rng import FastStream
 from netsim.market.services import MarketServices
-from netsim.platform.candidates import GamerCandidates
+from netsim.platform.candidates import DISSOLUTION_REASONS, GamerCandidates
 from netsim.platform.cascades import Cascades
 from netsim.platform.defences import Defences
 from netsim.platform.gaming import RotationPlan
@@ -61,6 +61,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         market: MarketServices,
         hooks: Hooks,
         gen: np.random.Generator,
+        invite_gen: np.random.Generator | None = None,
     ) -> None:
         self.market = market
         self.hooks = hooks
@@ -68,6 +69,8 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self.onboarding_months = scenario.companies.onboarding_months
         self.horizon_months = scenario.horizon_months
         self.rand = FastStream(gen)
+        #: Draws of the invitation process (the run's ``invites`` stream when given).
+        self.invite_rand = self.rand if invite_gen is None else FastStream(invite_gen)
         self.rule: PayoutRule = PAYOUT_RULES.get(cfg.payout.rule)(cfg.payout.params)
         self.ledger = market.ledger
         n = market.n_workers
@@ -80,6 +83,12 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self._fake_owner: list[int] = []
         self._fakes: dict[int, tuple[int, ...]] = {}
         self._plans: dict[float, RotationPlan] = {}
+        #: Held rotation pairs: candidate -> gamed placements so far (see candidates.py).
+        self.held_pairs: dict[int, int] = {}
+        self.held_at_start = 0
+        self.dissolved = dict.fromkeys(DISSOLUTION_REASONS, 0)
+        #: (candidate, time in months, reason) of every dissolved held pair, in order.
+        self.dissolutions: list[tuple[int, float, str]] = []
         self._sybils_pay: bool | None = None
         self._reward_cache: dict[tuple[int, int], float] = {}
         self.month = self._zero_month()

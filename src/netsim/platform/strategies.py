@@ -101,6 +101,12 @@ class Strategy:
         """Share of this member's payouts on a gamed hire passed to the candidate."""
         return 0.0
 
+    def holds_candidate(self, platform: ReferralPlatform) -> bool:
+        """Whether this member keeps its recruited candidate in rotation: the candidate
+        declines every offer but the member's own on the platform until the pair dissolves
+        (default: no)."""
+        return False
+
 
 STRATEGIES: Registry[Strategy] = Registry("referrer strategy")
 
@@ -123,7 +129,8 @@ class Rotation(Strategy):
     candidate always applies, stays exactly as long as :func:`netsim.gaming.best_rotation`
     says pays best under the rule (net of the switching cost), then quits; the referrer
     passes ``kickback_share`` of every payout to the candidate. When rotating does not pay,
-    the candidate stays like anyone else.
+    the candidate stays like anyone else. With ``gaming.hold_candidates`` the pair keeps its
+    candidate in rotation until it dissolves (:mod:`netsim.platform.candidates`).
     """
 
     name = "rotation"
@@ -147,6 +154,9 @@ class Rotation(Strategy):
 
     def kickback_share(self, platform) -> float:
         return platform.cfg.gaming.kickback_share
+
+    def holds_candidate(self, platform) -> bool:
+        return platform.cfg.gaming.hold_candidates
 
 
 @STRATEGIES.register

@@ -5,7 +5,7 @@ Times in months, money in currency units (see :mod:`netsim.scenario.schema`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import model_validator
 
@@ -56,6 +56,25 @@ class Gaming(Section):
     )
     rotation_search_months: float = F(
         1.0, "months", "Time a rotating candidate expects between two placements.", gt=0
+    )
+    hold_candidates: bool = F(
+        False,
+        "-",
+        "A rotation pair keeps its candidate in rotation: from the start (an employed "
+        "candidate quits) until the pair dissolves, the candidate declines every offer but "
+        "its referrer's on the platform.",
+    )
+    max_placements: int | None = F(
+        None,
+        "placements",
+        "A held rotation pair dissolves at its candidate's n-th gamed placement (None: never).",
+        ge=1,
+    )
+    dissolution_rate_per_month: float = F(
+        0.0, "1/month", "Hazard at which a held rotation pair falls apart.", ge=0
+    )
+    dissolve_on_detection: bool = F(
+        True, "-", "A held rotation pair dissolves when a defence rejects its candidate."
     )
 
 
@@ -137,15 +156,42 @@ class Platform(Section):
     hop_delay_months: float = F(
         0.25, "months", "Mean time for one recommendation hop (exponential).", gt=0
     )
+    cascade_mode: Literal["continuous", "synchronous"] = F(
+        "continuous",
+        "-",
+        "continuous: each hop takes an exponential time (mean hop_delay_months); "
+        "synchronous: exactly hop_delay_months, so cascades move in generations as in the "
+        "Independent Halting Cascade (netsim.platform.ihc).",
+    )
     max_chain: int = F(6, "referrers", "Longest referral chain the platform accepts.", ge=1)
     expected_stay_months: float = F(
         24.0, "months", "Stay referrers assume when they value a recommendation.", gt=0
     )
     invite_rate_per_month: float = F(
-        0.0, "1/month", "Rate at which a member invites a random non-member contact.", ge=0
+        0.0,
+        "1/month",
+        "Most often a member invites a random contact (reached as the invite bonus grows); "
+        "the rate is this times 1 - (1 - invite_base) * exp(-invite_sensitivity * bonus / 1000).",
+        ge=0,
     )
     invite_bonus: float = F(
         0.0, "currency", "Paid by the platform to a member per recruited member.", ge=0
+    )
+    invite_base: float = F(
+        0.2,
+        "fraction",
+        "Share of invite_rate_per_month at which members invite for no bonus (organic growth).",
+        ge=0,
+        le=1,
+    )
+    invite_sensitivity: float = F(
+        0.5,
+        "1/(1000 currency)",
+        "Response of the invitation rate to the invite bonus (as reward_sensitivity).",
+        ge=0,
+    )
+    invite_join_probability: float = F(
+        1.0, "probability", "Chance an invited non-member contact joins.", ge=0, le=1
     )
     payout: Payout = S(Payout, "The payout rule.")
     gaming: Gaming = S(Gaming, "Gaming strategies.")

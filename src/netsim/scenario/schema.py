@@ -45,7 +45,11 @@ class VitalForces(Section):
         2.0, "factor", "Multiplier on a vital force's open-market job-finding rate.", gt=0
     )
     degree_multiplier: float = F(
-        2.0, "factor", "Relative number of social ties a vital force has at start.", gt=0
+        1.0,
+        "factor",
+        "Vital forces' mean number of initial social ties over ordinary workers' (every "
+        "generator keeps its mean degree; file graphs need 1).",
+        gt=0,
     )
 
 

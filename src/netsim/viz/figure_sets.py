@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from netsim.viz import (  # noqa: F401
     campaign_plots,
     freelance_plots,
+    growth_plots,
     network_plot,
     run_plots,
     screening_plots,

@@ -44,6 +44,11 @@ def build_world(
     people = PeopleAttributes(
         n=workers.n, skill=workers.skill, vital=workers.vital, degree_weight=workers.degree_weight
     )
+    if not cls.uses_degree_weight and np.unique(workers.degree_weight).size > 1:
+        raise ValueError(
+            f"graph generator {g.generator!r} cannot honour "
+            "population.vital_forces.degree_multiplier != 1; set it to 1"
+        )
     origin = "file" if g.generator in FILE_GENERATORS else "initial"
     generator = cls()
     # Generators that draw ties as arrays skip the NetworkX graph (a minute at 1M workers).

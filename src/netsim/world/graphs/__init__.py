@@ -8,11 +8,11 @@ generators, registered when this package is imported. Degrees are numbers of tie
 Built-in generators:
 
 ``barabasi_albert``
-    Preferential attachment (NetworkX's model, drawn in NumPy); ``m`` ties per newcomer.
-    Ignores ``degree_weight``.
+    Preferential attachment (NetworkX's model, drawn in NumPy); ``m`` ties per newcomer
+    (vital forces form proportionally more by ``degree_weight``, the mean stays ``m``).
 ``watts_strogatz``
-    Small world (NetworkX): ring lattice of ``k`` neighbours, rewired with probability ``p``.
-    Ignores ``degree_weight``.
+    Small world (NetworkX): ring lattice of ``k`` neighbours, rewired with probability ``p``;
+    degree-corrected by ``degree_weight`` (:mod:`~netsim.world.graphs.weighted`).
 ``stochastic_block``
     Regions or communities: ``blocks`` blocks of equal size (assigned at random), a share
     ``within_share`` of ties inside a worker's block; degree-corrected by ``degree_weight``.
@@ -24,6 +24,10 @@ Built-in generators:
     Ties read from a text file of ``u v`` lines.
 ``graphml``
     Ties read from a GraphML file.
+
+Every random generator gives vital forces a mean degree ``degree_weight`` times ordinary
+workers' and keeps its mean degree; the file generators cannot (their ties are data), so a
+scenario with a vital-force degree multiplier other than 1 is rejected for them.
 """
 
 from netsim.world.graphs.base import (
@@ -55,6 +59,10 @@ from netsim.world.graphs.random_graphs import (
     WattsStrogatzParams,
     grouped_chung_lu,
 )
+from netsim.world.graphs.weighted import (
+    weighted_barabasi_albert_edges,
+    weighted_small_world_edges,
+)
 
 __all__ = [
     "GRAPH_GENERATORS",
@@ -66,6 +74,8 @@ __all__ = [
     "generate_graph",
     "grouped_chung_lu",
     "barabasi_albert_edges",
+    "weighted_barabasi_albert_edges",
+    "weighted_small_world_edges",
     "read_edge_list",
     "read_graphml_file",
     "BarabasiAlbert",

@@ -101,9 +101,11 @@ class GraphGenerator:
 
     A subclass sets ``name`` (the scenario's ``graph.generator``), a one-line ``description``,
     ``Params`` (a :class:`GeneratorParams` subclass: every field has a default, a description
-    and a unit) and ``uses_degree_weight`` (whether vital forces get more ties), and
-    implements :meth:`build`. Register it with ``@GRAPH_GENERATORS.register``, or name it in a
-    scenario as ``package.module:Class``.
+    and a unit) and ``uses_degree_weight`` (whether it gives workers expected degrees in
+    proportion to ``degree_weight``; a generator that does not is rejected at load time for
+    a scenario whose vital-force degree multiplier is not 1), and implements :meth:`build`.
+    Register it with ``@GRAPH_GENERATORS.register``, or name it in a scenario as
+    ``package.module:Class``.
     """
 
     name: ClassVar[str]

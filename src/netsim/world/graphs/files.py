@@ -126,8 +126,8 @@ class EdgeListParams(GeneratorParams):
 class EdgeList(GraphGenerator):
     """Ties read from a text edge list (see :func:`read_edge_list` for format and numbering).
 
-    The file must name exactly ``population.workers`` distinct workers. Ignores
-    ``degree_weight`` and draws no random numbers.
+    The file must name exactly ``population.workers`` distinct workers. Its ties are data,
+    so a vital-force degree multiplier other than 1 is rejected. Draws no random numbers.
     """
 
     name = "edge_list"
@@ -188,8 +188,8 @@ class GraphMLParams(GeneratorParams):
 class GraphML(GraphGenerator):
     """Ties read from a GraphML file (see :func:`read_graphml_file` for the numbering).
 
-    The file must have exactly ``population.workers`` nodes. Ignores ``degree_weight`` and
-    draws no random numbers.
+    The file must have exactly ``population.workers`` nodes. Its ties are data, so a
+    vital-force degree multiplier other than 1 is rejected. Draws no random numbers.
     """
 
     name = "graphml"

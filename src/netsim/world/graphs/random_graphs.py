@@ -24,6 +24,10 @@ from netsim.world.graphs.base import (
     _seed,
 )
 from netsim.world.graphs.preferential import barabasi_albert_edges
+from netsim.world.graphs.weighted import (
+    weighted_barabasi_albert_edges,
+    weighted_small_world_edges,
+)
 
 if TYPE_CHECKING:  # networkx loads when a graph is built: validating needs none
     import networkx as nx
@@ -44,14 +48,16 @@ class BarabasiAlbert(GraphGenerator):
     The model of ``networkx.barabasi_albert_graph`` (a star on ``0..m``, then each newcomer
     ties to ``m`` distinct nodes chosen with probability proportional to degree), drawn in
     NumPy by :func:`~netsim.world.graphs.preferential.barabasi_albert_edges`: the same
-    distribution, a different random stream. Mean degree is about ``2m``. Ignores
-    ``degree_weight``.
+    distribution, a different random stream. Mean degree is about ``2m``. Vital forces
+    (``degree_weight`` above 1) form more ties as newcomers and so end with proportionally
+    more (:func:`~netsim.world.graphs.weighted.weighted_barabasi_albert_edges`; ``m`` is then
+    the mean number per newcomer); with equal weights the graph is the unweighted one.
     """
 
     name = "barabasi_albert"
     description = "Scale-free graph by preferential attachment; m ties per newcomer."
     Params = BarabasiAlbertParams
-    uses_degree_weight = False
+    uses_degree_weight = True
 
     @classmethod
     def check_inputs(cls, params: Any, base_dir: Path, n_workers: int) -> Any:
@@ -64,7 +70,10 @@ class BarabasiAlbert(GraphGenerator):
         self, people: PeopleAttributes, params: Any, rng: np.random.Generator
     ) -> GraphEdges:
         """The graph's ties as arrays (no NetworkX graph); ``m`` must be below ``people.n``."""
-        u, v = barabasi_albert_edges(people.n, params.m, rng)
+        if _uniform(people.degree_weight):
+            u, v = barabasi_albert_edges(people.n, params.m, rng)
+        else:
+            u, v = weighted_barabasi_albert_edges(params.m, people.degree_weight, rng)
         return GraphEdges(people.n, u, v)
 
 
@@ -79,13 +88,17 @@ class WattsStrogatzParams(GeneratorParams):
 class WattsStrogatz(GraphGenerator):
     """Small world (``networkx.watts_strogatz_graph``): ``n * k / 2`` ties, mean degree ``k``.
 
-    Ignores ``degree_weight``.
+    With unequal ``degree_weight`` (vital forces) a degree-corrected lattice whose reach grows
+    with both ends' weights, rewired towards heavy workers, so expected degree is ``k`` times
+    the weight over the mean weight
+    (:func:`~netsim.world.graphs.weighted.weighted_small_world_edges`); with equal weights
+    NetworkX's graph.
     """
 
     name = "watts_strogatz"
     description = "Small-world ring lattice of k neighbours, each tie rewired with prob. p."
     Params = WattsStrogatzParams
-    uses_degree_weight = False
+    uses_degree_weight = True
 
     @classmethod
     def check_inputs(cls, params: Any, base_dir: Path, n_workers: int) -> Any:
@@ -100,8 +113,24 @@ class WattsStrogatz(GraphGenerator):
         """Build the graph."""
         import networkx as nx
 
+        if not _uniform(people.degree_weight):
+            return self.build_edges(people, params, rng).to_networkx()
         with gc_paused():
             return nx.watts_strogatz_graph(people.n, params.k, params.p, seed=_seed(rng))
+
+    def build_edges(
+        self, people: PeopleAttributes, params: Any, rng: np.random.Generator
+    ) -> GraphEdges | None:
+        """The degree-corrected graph as arrays; None with equal weights (NetworkX's graph)."""
+        if _uniform(people.degree_weight):
+            return None
+        u, v = weighted_small_world_edges(params.k, params.p, people.degree_weight, rng)
+        return GraphEdges(people.n, u, v)
+
+
+def _uniform(weight: np.ndarray) -> bool:
+    """Whether every worker has the same degree weight (no vital-force correction)."""
+    return len(weight) == 0 or bool(np.all(weight == weight[0]))
 
 
 # --- Degree-corrected group samplers --------------------------------------------------------
