@@ -66,7 +66,7 @@ class VacancyOpened:
     vacancy: int
     company: int
     time_months: float
-    origin: str  #: 'initial', 'growth', 'replacement' or 'on_demand'
+    origin: str  #: 'initial', 'growth', 'replacement', 'on_demand' or 'entry' (a new firm)
     skill: int  #: the skill it asks for
 
 

@@ -12,6 +12,7 @@ module                              concept
 :mod:`netsim.market.internal`       channel: internal pool of large companies
 :mod:`netsim.market.separations`    quits, dismissals, probation, exit and re-entry
 :mod:`netsim.market.ties`           colleague ties
+:mod:`netsim.market.lifecycle`      firms enter and close; brands and policies change
 ==================================  ===================================================
 
 The mixins share the state's attributes (plain lists, read on every event), so splitting
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from netsim.market.hiring import Hiring
 from netsim.market.internal import InternalPool
+from netsim.market.lifecycle import FirmLifecycle
 from netsim.market.search import OpenMarketSearch
 from netsim.market.separations import Separations
 from netsim.market.services import MarketServices
@@ -43,6 +45,7 @@ class LabourMarket(
     InternalPool,
     Separations,
     ColleagueTies,
+    FirmLifecycle,
 ):
     """Workers, companies and vacancies of one run, with every hiring channel and separation.
 

@@ -18,7 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from netsim.model.plugins import resolve_graph, resolve_payout, resolve_strategies
+from netsim.model.plugins import (
+    resolve_graph,
+    resolve_payout,
+    resolve_policy_rule,
+    resolve_strategies,
+)
 from netsim.scenario.errors import Issue, NetsimInputError
 from netsim.scenario.files import apply_override, copy_data, read_yaml
 from netsim.scenario.messages import mark_overrides, validation_issues
@@ -66,6 +71,7 @@ def load_scenario(
             lambda: resolve_graph(scenario, base),
             lambda: resolve_payout(scenario, base),
             lambda: resolve_strategies(scenario, base),
+            lambda: resolve_policy_rule(scenario, base),
         ):
             try:
                 resolve()

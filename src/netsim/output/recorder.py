@@ -23,8 +23,12 @@ EVENT_KINDS = (
     "tie_formed",
 )
 
+#: Hiring channels of mechanisms that are off by default (appended to :data:`CHANNELS`):
+#: their hire shares are summarised by the mechanism, so a default run's summary keeps its
+#: keys. ``employee_referral``: a firm's own employee referral programme.
+MECHANISM_CHANNELS = ("employee_referral",)
 #: Hiring channels (``detail`` of a ``hire``).
-CHANNELS = ("market", "word_of_mouth", "internal", "platform")
+CHANNELS = ("market", "word_of_mouth", "internal", "platform", *MECHANISM_CHANNELS)
 #: Separation reasons (``detail`` of a ``separation``).
 SEPARATION_REASONS = (
     "quit",
@@ -33,9 +37,10 @@ SEPARATION_REASONS = (
     "probation_dismissal",
     "exit",
     "internal_move",
+    "firm_exit",  # the employer closed (netsim.mechanisms.firms)
 )
 #: Why a vacancy opened (``detail`` of ``vacancy_opened``).
-VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand")
+VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand", "entry")
 #: Where a tie came from (``detail`` of ``tie_formed``).
 TIE_ORIGINS = ("initial", "file", "colleague", "platform")
 

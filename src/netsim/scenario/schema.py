@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
+from netsim.scenario.firms_schema import Firms
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
 
 __all__ = [
@@ -274,4 +275,5 @@ class Scenario(Section):
     ties: Ties = S(Ties, "Tie formation.")
     knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
     platform: Platform = S(Platform, "The referral platform (off by default).")
+    firms: Firms = S(Firms, "Firms that live: entry, exit, brand, staff policy (off by default).")
     outputs: Outputs = S(Outputs, "Recorded outputs.")
