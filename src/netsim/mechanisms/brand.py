@@ -5,16 +5,19 @@ A company's brand is its long-run brand times ``exp(R)``, where ``R`` is a reput
 constant ``tau = firms.brand.time_constant_months`` and moves with the month's signal::
 
     R <- exp(-1/tau) R + w_s (mean staff satisfaction - 0.5)
-                       + w_p (positive - negative posts) / staff
-                       - w_q (quits / staff - the market's quits per head)
+                       + w_p (net posts - the market's net posts per head * heads) / staff
+                       - w_q (quits - the market's quits per head * heads) / staff
 
 (``w_s, w_p, w_q`` = ``satisfaction_weight``, ``post_weight``, ``quit_weight``; staff
-counted as at least 1; quits are quits into search and to other jobs), bounded by
+counted with five heads added, a shrinkage prior that keeps one post at a two-person firm
+from swinging its brand; quits are quits into search and to other jobs), bounded by
 ``max_index``. The index is therefore a log-brand random walk driven by the month's counts,
 with a memory of about ``tau`` months. Satisfaction is measured against 0.5, the mean of a
 new hire's draw, and quits against the market's average, so a firm whose staff are as
-content and as loyal as anyone's keeps its long-run brand on average. A new firm starts at
-``R = log(firms.entry.brand_share)``: no reputation yet, built up over about ``tau`` months.
+content, as loyal and as well spoken of as anyone's keeps its long-run brand on average
+(net posts = positive - negative; the market's averages are over the firms in business).
+A new firm starts at ``R = log(firms.entry.brand_share)``: no reputation yet, built up
+over about ``tau`` months.
 The brand weights open-market search (:meth:`MarketServices.set_brands
 <netsim.market.services.MarketServices.set_brands>`).
 """
@@ -31,6 +34,8 @@ from netsim.scenario.schema import Scenario
 
 #: Separation reasons that count as quits (voluntary departures).
 QUIT_REASONS = frozenset({"quit", "job_to_job"})
+#: Heads added to a firm's staff when counts are taken per head (a shrinkage prior).
+SHRINK_HEADS = 5.0
 
 
 class BrandDynamics:
@@ -85,15 +90,19 @@ class BrandDynamics:
         quits = np.asarray(self.quits, dtype=np.float64)
         pos = np.asarray(self.positive, dtype=np.float64)
         neg = np.asarray(self.negative, dtype=np.float64)
-        staff = np.maximum(heads, 1).astype(np.float64)
+        # Per head of staff plus a prior of SHRINK_HEADS: one post at a two-person firm
+        # must not swing its brand by a factor of several.
+        staff = heads.astype(np.float64) + SHRINK_HEADS
         alive = self.alive
-        mean_sat = np.where(heads > 0, sat_sums / staff, 0.5)
+        mean_sat = np.where(heads > 0, sat_sums / np.maximum(heads, 1), 0.5)
         total_heads = float(heads[alive].sum())
         market_quits = float(quits[alive].sum()) / total_heads if total_heads else 0.0
+        net = pos - neg
+        market_net = float(net[alive].sum()) / total_heads if total_heads else 0.0
         signal = (
             cfg.satisfaction_weight * (mean_sat - 0.5)
-            + cfg.post_weight * (pos - neg) / staff
-            - cfg.quit_weight * (quits / staff - market_quits)
+            + cfg.post_weight * (net - market_net * heads) / staff
+            - cfg.quit_weight * (quits - market_quits * heads) / staff
         )
         leak = math.exp(-1.0 / cfg.time_constant_months)
         index = np.clip(leak * self.index + signal, -cfg.max_index, cfg.max_index)

@@ -117,7 +117,7 @@ class StaffPolicy(Section):
         0.05, "0..1", "Satisfaction gained by staff of an embracing firm.", ge=0, le=1
     )
     brand_satisfaction_weight: float = F(
-        0.1,
+        0.2,
         "0..1",
         "Satisfaction shift per unit of the firm's reputation index (pride or shame).",
         ge=0,
@@ -131,7 +131,7 @@ class StaffPolicy(Section):
         le=1,
     )
     morale_rate_per_month: float = F(
-        1.0 / 12.0,
+        1.0 / 6.0,
         "1/month",
         "Rate at which an employed worker re-evaluates satisfaction under the firm's climate.",
         ge=0,

@@ -18,6 +18,7 @@ Modules, one concept each:
   registry (:func:`~netsim.viz.style.figure_function`), legend and note helpers;
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
+- :mod:`~netsim.viz.firm_plots`: brand and quits by staff network policy (firms that live);
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
 - :mod:`~netsim.viz.figure_sets`: all figures of a run or experiment, saving, plot folders;
@@ -49,6 +50,7 @@ from netsim.viz.figure_sets import (
     run_figures,
     save_figures,
 )
+from netsim.viz.firm_plots import plot_brand_by_policy
 from netsim.viz.network_plot import choose_ego, network_at_end, plot_ego_network
 from netsim.viz.report import (
     experiment_report_html,
@@ -90,6 +92,7 @@ __all__ = [
     "plot_platform_money",
     "plot_knowledge_mixing",
     "plot_chain_lengths",
+    "plot_brand_by_policy",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

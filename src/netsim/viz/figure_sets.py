@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 # Imported for their figure registrations (run figures in reading order).
-from netsim.viz import network_plot, run_plots  # noqa: F401
+from netsim.viz import firm_plots, network_plot, run_plots  # noqa: F401
 from netsim.viz.data import has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,

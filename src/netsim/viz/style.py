@@ -62,6 +62,7 @@ CHANNEL_COLOURS = {
     "word_of_mouth": _C["orange"],
     "platform": _C["green"],
     "internal": _C["purple"],
+    "employee_referral": _C["vermillion"],
 }
 #: Colour of each referrer strategy (honest or a kind of gaming).
 GAMING_COLOURS = {
