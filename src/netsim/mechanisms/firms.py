@@ -88,7 +88,7 @@ class LivingFirms:
         self.sme_positions = start.positions[present_smes].tolist()
         self.brand = BrandDynamics(scenario, market, hooks)
         self.posts = PublicPosts(scenario, market, hooks, posts_gen)
-        self.policy = StaffPolicy(scenario, market, morale)
+        self.policy = StaffPolicy(scenario, market, hooks, morale)
         self.erp = ReferralProgramme(scenario, market, hooks, erp)
         self.events = {
             k: array("d" if k in ("time_months", "brand") else "i")

@@ -11,11 +11,13 @@ with ``R`` the firm's reputation index (:mod:`netsim.mechanisms.brand`) and ``op
 vacancies open on the market. New hires' satisfaction (a Beta(2, 2) draw) is shifted by it
 (:meth:`MarketServices.set_hire_satisfaction_shift
 <netsim.market.services.MarketServices.set_hire_satisfaction_shift>`), and staff re-evaluate
-their job (*morale*): at rate ``morale_rate_per_month`` per employed worker (an aggregate
-Poisson process, thinned like posts) a worker's satisfaction is redrawn as Beta(2, 2) plus
-the climate, so the quit hazard follows. Restricting firms thus lose staff faster, their
-posts turn negative, the brand falls, vacancies stay open, the climate worsens: the
-alienation spiral.
+their job (*morale*): at each month end each member of the staff, with probability
+``1 - exp(-morale_rate_per_month)``, takes up the change of the firm's climate since their
+satisfaction was last set (at the hire or the last re-evaluation; clipped to 0..1), so
+the quit hazard follows; a change below ``MIN_CHANGE`` is ignored, sparing the quit timer a
+redraw. Staff present at the start hold a climate of 0. Restricting firms thus lose staff
+faster, their posts turn negative, the brand falls, vacancies stay open, the climate
+worsens: the alienation spiral.
 
 **Rules.** Once a month the policy rule (:mod:`netsim.mechanisms.policy_rules`) sees every
 firm's state and may change policies (:meth:`MarketServices.set_policy
@@ -24,24 +26,34 @@ firm's state and may change policies (:meth:`MarketServices.set_policy
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections import deque
 
 import numpy as np
 
-from netsim.engine.rng import FastStream
+from netsim.engine.hooks import Hire, Hooks
 from netsim.market.services import MarketServices
 from netsim.mechanisms.policy_rules import POLICY_RULES, PolicyRule, PolicyState
 from netsim.scenario.schema import Scenario
+
+#: Smallest climate change a re-evaluation acts on (0..1 satisfaction scale).
+MIN_CHANGE = 0.03
 
 
 class StaffPolicy:
     """Climate, morale and policy rules of every firm (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario, market: MarketServices, gen: np.random.Generator):
+    def __init__(
+        self, scenario: Scenario, market: MarketServices, hooks: Hooks, gen: np.random.Generator
+    ) -> None:
         self.cfg = cfg = scenario.firms.staff_policy
         self.market = market
-        self.rand = FastStream(gen)
+        self.gen = gen
         m = market.n_companies
+        #: The climate each worker's satisfaction holds (set at hire and re-evaluation).
+        self.applied = array("d", bytes(8 * market.n_workers))
+        self.reevaluations = 0  # re-evaluations that changed a satisfaction
         self.policy_shift = np.array(
             [-cfg.restrict_satisfaction_shift, 0.0, cfg.embrace_satisfaction_shift]
         )
@@ -53,6 +65,12 @@ class StaffPolicy:
         self._heads = np.zeros(m, dtype=np.int64)
         self.changes = 0  # policy changes so far
         self.changes_month = 0
+        if cfg.morale_rate_per_month > 0.0:
+            hooks.hire.append(self._on_hire)
+
+    def _on_hire(self, hire: Hire) -> None:
+        # The market shifted the new hire's satisfaction by the firm's climate.
+        self.applied[hire.worker] = self.climate[hire.company]
 
     def policies(self) -> np.ndarray:
         """Every company's current policy code."""
@@ -64,22 +82,30 @@ class StaffPolicy:
         self._heads = heads.copy()
 
     def processes(self) -> list:
-        """The morale process (none if its rate is 0)."""
-        return [self._morale_process()] if self.cfg.morale_rate_per_month > 0.0 else []
+        """No processes of its own: morale is updated at month end."""
+        return []
 
-    def _morale_process(self):
+    def _morale(self, changed: np.ndarray) -> None:
+        """Staff of the firms in ``changed`` (company ids) re-evaluate their job: each with
+        probability ``1 - exp(-morale_rate_per_month)`` takes up the change of the climate
+        since their satisfaction was last set."""
         m = self.market
-        rate = self.cfg.morale_rate_per_month * m.n_workers
-        rand = self.rand
-        employers = m.employers
-        climate = self.climate
-        while True:
-            yield m.timeout(rand.exponential(rate))
-            m.count_event()
-            i = rand.integers(m.n_workers)
-            c = employers[i]
-            if c >= 0:
-                m.set_satisfaction(i, rand.beta22() + climate[c])
+        p = -math.expm1(-self.cfg.morale_rate_per_month)
+        gen, climate, applied = self.gen, self.climate, self.applied
+        for c in changed.tolist():
+            staff = m.staff(c)
+            k = int(gen.binomial(len(staff), p)) if staff else 0
+            if k == 0:
+                continue
+            target = climate[c]
+            for j in gen.choice(len(staff), size=k, replace=False).tolist():
+                i = staff[j]
+                delta = target - applied[i]
+                if -MIN_CHANGE < delta < MIN_CHANGE:
+                    continue  # too small to matter: spare the quit timer a redraw
+                applied[i] = target
+                m.set_satisfaction(i, m.satisfaction(i) + delta)
+                self.reevaluations += 1
 
     def update(
         self,
@@ -130,3 +156,5 @@ class StaffPolicy:
         for c in np.flatnonzero(alive).tolist():
             m.set_hire_satisfaction_shift(c, float(climate[c]))
         self.climate[:] = climate.tolist()
+        if self.cfg.morale_rate_per_month > 0.0:
+            self._morale(np.flatnonzero(alive & (heads > 0)))
