@@ -8,6 +8,7 @@ the firms in each policy and compare the firms present at the start by their pol
 from __future__ import annotations
 
 import math
+import sys
 import textwrap
 
 import numpy as np
@@ -282,7 +283,7 @@ def test_bad_policy_rule_is_an_input_error():
 
 def test_a_researchers_own_policy_rule(tmp_path, monkeypatch):
     """A rule named as module:Class in the scenario's folder runs without engine changes."""
-    (tmp_path / "myrules.py").write_text(
+    (tmp_path / "firm_policy_rules_for_test.py").write_text(
         textwrap.dedent(
             """
             import numpy as np
@@ -297,7 +298,10 @@ def test_a_researchers_own_policy_rule(tmp_path, monkeypatch):
         )
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    sc = load_scenario(market(staff_policy={"rule": "myrules:AllEmbrace"}), base_dir=tmp_path)
+    sc = load_scenario(
+        market(staff_policy={"rule": "firm_policy_rules_for_test:AllEmbrace"}), base_dir=tmp_path
+    )
     r = simulate(sc, 1)
+    sys.modules.pop("firm_policy_rules_for_test", None)  # a unique name; leave no trace
     alive = r.companies[r.companies["alive"]]
     assert (alive["policy"] == "embrace").all()

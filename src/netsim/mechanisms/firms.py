@@ -18,9 +18,9 @@ long-run brand (no reputation yet).
 
 **Exit.** At each month end an SME in business closes with probability ``1 - exp(-h)``,
 ``h = rate * (young_multiplier if younger than young_months) * (brand / long-run brand) **
--brand_elasticity``: young firms and firms whose brand fell close more often. Large
-companies do not close. A closing firm's vacancies are withdrawn and its staff separate
-(reason ``'firm_exit'``) and seek.
+-brand_elasticity``: young firms (entrants; firms present at the start are established) and
+firms whose brand fell close more often. Large companies do not close. A closing firm's
+vacancies are withdrawn and its staff separate (reason ``'firm_exit'``) and seek.
 
 Random draws: the ``firms`` stream (split into life cycle, morale and referral programme)
 and the ``posts`` stream.
@@ -167,7 +167,9 @@ class LivingFirms:
         m = self.market
         alive = self.brand.alive
         age = m.now - np.nan_to_num(self.entered, nan=0.0)
-        hazard = cfg.rate_per_month * np.where(age < cfg.young_months, cfg.young_multiplier, 1.0)
+        # Firms present at the start are established, whatever their age in the run.
+        young = (age < cfg.young_months) & (np.arange(len(age)) >= self.n_initial)
+        hazard = cfg.rate_per_month * np.where(young, cfg.young_multiplier, 1.0)
         hazard = hazard * np.exp(-cfg.brand_elasticity * self.brand.index)
         u = self.gen.random(len(hazard))
         large = np.array([m.is_large(c) for c in range(m.n_companies)], dtype=bool)

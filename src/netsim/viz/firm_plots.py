@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from netsim.viz.data import missing_columns, months, run_title
 from netsim.viz.style import OKABE_ITO, draw_note, figure_function, legend_below, new_figure
@@ -33,11 +34,14 @@ NO_FIRMS = "No firms that live in this run (firms.enabled is off)"
 
 @figure_function("run", stem="brand_by_policy")
 def plot_brand_by_policy(result: RunResult, ax=None) -> Figure:
-    """Mean brand of the firms in business by staff network policy (top) and their quits
-    per head per year, over the trailing 12 months (bottom), by month.
+    """Brand of the firms in business relative to their long-run brand, by staff network
+    policy (top: exp of the mean reputation index, i.e. the geometric mean of brand / long-run
+    brand, log scale), and their quits per head per year over the trailing 12 months
+    (bottom), by month.
 
     ``ax`` may be a pair of axes for the two panels. The alienation spiral shows as a
-    restricting firms' brand that keeps falling while their quits stay high.
+    restricting firms' brand that keeps falling while their quits rise; neutral firms stay
+    near 1. (The arithmetic mean brand, ``brand_<policy>``, mixes in firm size and entry.)
     """
     if ax is None:
         fig = new_figure((9.0, 7.0))
@@ -47,8 +51,8 @@ def plot_brand_by_policy(result: RunResult, ax=None) -> Figure:
         fig = top.figure
     title = f"Brand and quits by staff network policy — {run_title(result)}"
     ts = result.timeseries
-    columns = ["time_months"] + [f"{k}_{p}" for p in POLICY_COLOURS for k in ("brand", "quits")]
-    columns += [f"staff_{p}" for p in POLICY_COLOURS]
+    kinds = ("reputation", "quits", "staff")
+    columns = ["time_months"] + [f"{k}_{p}" for p in POLICY_COLOURS for k in kinds]
     note = NO_FIRMS if missing_columns(ts, columns) else None
     if note is None and months(result).empty:
         note = "No completed month in this run's time series"
@@ -58,7 +62,7 @@ def plot_brand_by_policy(result: RunResult, ax=None) -> Figure:
         return fig
     m = months(result)
     for policy, colour in POLICY_COLOURS.items():
-        brand = ts[f"brand_{policy}"].to_numpy(dtype=float)
+        brand = np.exp(ts[f"reputation_{policy}"].to_numpy(dtype=float))
         if np.isfinite(brand).any():
             top.plot(ts["time_months"], brand, color=colour, label=policy)
         quits = m[f"quits_{policy}"].rolling(12, min_periods=1).sum()
@@ -66,8 +70,12 @@ def plot_brand_by_policy(result: RunResult, ax=None) -> Figure:
         rate = 12.0 * quits / heads.where(heads > 0)
         if np.isfinite(rate.to_numpy(dtype=float)).any():
             bottom.plot(m["time_months"], rate, color=colour, label=policy)
-    top.set_ylabel("mean brand of firms\nin business (log scale)")
+    top.axhline(1.0, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":")
+    top.set_ylabel("brand / long-run brand\n(geometric mean, log scale)")
     top.set_yscale("log")
+    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
+    top.yaxis.set_major_formatter(plain)
+    top.yaxis.set_minor_formatter(plain)
     top.set_title(title)
     bottom.set_ylabel("quits per head per year\n(trailing 12 months)")
     bottom.set_xlabel("time (months)")
