@@ -95,10 +95,12 @@ class LossParams(RuleParams):
     """Parameters of :class:`RestrictAfterLosses`."""
 
     loss_share: float = Field(
-        0.25, gt=0, le=10, description="Quits within the window per head at its start."
+        0.25, gt=0, le=10, description="quits within the window per head at its start"
     )
-    window_months: int = Field(12, ge=1, le=120, description="Length of the window, months.")
-    min_staff: int = Field(3, ge=1, le=100_000, description="Smallest firm the rule applies to.")
+    window_months: int = Field(12, ge=1, le=120, description="length of the window, months")
+    min_staff: int = Field(
+        3, ge=1, le=100_000, description="smallest head count the rule applies to"
+    )
 
 
 @POLICY_RULES.register
@@ -126,3 +128,22 @@ class RestrictAfterLosses(PolicyRule):
         if not hit.any():
             return None
         return np.where(hit, RESTRICT, state.policy)
+
+
+def policy_rules_markdown() -> str:
+    """The section of ``docs/reference.md`` on the registered staff policy rules."""
+    out = [
+        "## Staff policy rules\n",
+        "Registered in `netsim.mechanisms.policy_rules.POLICY_RULES` (firms that live, "
+        "`firms.staff_policy.rule`); a researcher's own rule is named as "
+        "`package.module:Class` (a subclass of `PolicyRule` defining `decide`).\n",
+    ]
+    for name, cls in POLICY_RULES:
+        out.append(f"### `{name}`\n")
+        out.append(f"*{cls.description}*\n")
+        params = ", ".join(
+            f"`{k}` ({f.description}, default {f.default})"
+            for k, f in cls.Params.model_fields.items()
+        )
+        out.append(f"Parameters: {params or 'none'}.\n")
+    return "\n".join(out)
