@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from netsim.viz.data import missing_columns, months, run_title
 from netsim.viz.style import OKABE_ITO, draw_note, figure_function, legend_below, new_figure
@@ -73,9 +73,9 @@ def plot_brand_by_policy(result: RunResult, ax=None) -> Figure:
     top.axhline(1.0, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":")
     top.set_ylabel("brand / long-run brand\n(geometric mean, log scale)")
     top.set_yscale("log")
-    plain = FuncFormatter(lambda v, _pos: f"{v:g}")
-    top.yaxis.set_major_formatter(plain)
-    top.yaxis.set_minor_formatter(plain)
+    top.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    top.yaxis.set_minor_formatter(NullFormatter())
     top.set_title(title)
     bottom.set_ylabel("quits per head per year\n(trailing 12 months)")
     bottom.set_xlabel("time (months)")
