@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-# Imported for their figure registrations (run figures in reading order).
-from netsim.viz import firm_plots, network_plot, run_plots  # noqa: F401
+# Imported for their figure registrations (run figures in reading order: the mechanisms'
+# figures, e.g. firm_plots, after the core run figures).
+from netsim.viz import network_plot, run_plots  # noqa: F401  # isort: skip
+from netsim.viz import firm_plots  # noqa: F401  # isort: skip
 from netsim.viz.data import has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,
