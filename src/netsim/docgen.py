@@ -321,7 +321,9 @@ salary of 5000 currency/month with the default parameters.
 
 
 def reference_markdown() -> str:
-    """The full text of ``docs/reference.md``: payout rules, strategies, graph generators."""
+    """The full text of ``docs/reference.md``: payout rules, strategies, staff policy rules,
+    graph generators."""
+    from netsim.mechanisms.policy_rules import policy_rules_markdown
     from netsim.platform import STRATEGIES
     from netsim.platform.payouts import PAYOUT_RULES
     from netsim.world.graphs import GRAPH_GENERATORS
@@ -344,6 +346,7 @@ def reference_markdown() -> str:
         out.append(f"*{_one_line(cls.description)}*\n")
         out.append(_full_doc(cls) + "\n")
         out.append(f"Gaming strategy: {'yes' if cls.gaming else 'no'}.\n")
+    out.append(policy_rules_markdown())
     out.append("## Graph generators\n")
     out.append(
         "Registered in `netsim.graphs.GRAPH_GENERATORS`; the parameter tables are in "

@@ -70,7 +70,7 @@ class VacancyOpened:
     vacancy: int
     company: int
     time_months: float
-    origin: str  #: 'initial', 'growth', 'replacement', 'on_demand' or 'project'
+    origin: str  #: 'initial', 'growth', 'replacement', 'on_demand', 'project' or 'entry'
     skill: int  #: the skill it asks for
 
 

@@ -48,6 +48,13 @@ class FenwickSampler:
         """Set the weight of index ``i`` to ``w``."""
         self.add(i, w - self._w[i])
 
+    def set_all(self, weights) -> None:
+        """Replace every weight at once (``len(weights) == n``) and rebuild the tree."""
+        if len(weights) != self.n:
+            raise ValueError(f"expected {self.n} weights, got {len(weights)}")
+        self._w = array("d", weights)
+        self.rebuild()
+
     def rebuild(self) -> None:
         """Recompute the tree from the weights, clearing accumulated rounding error."""
         tree = [0.0] * (self.n + 1)

@@ -86,7 +86,11 @@ class Hiring:
         self.knowledge.transfer(source, c, t)
         hid = self.n_hires
         self.n_hires += 1
-        self._employ(i, c, t, salary, self._match_quality(channel), fit, channel, hid)
+        sat = self._match_quality(channel)
+        shift = self.sat_shift[c]
+        if shift:  # a firm's climate (staff policy, brand) shifts new hires' satisfaction
+            sat = min(max(sat + shift, 0.0), 1.0)
+        self._employ(i, c, t, salary, sat, fit, channel, hid)
         self.company_hires[c] += 1
         self.month.hires[channel] += 1
         self.log.log(t, "hire", channel, i, c, v, prev, salary, hid)

@@ -6,7 +6,7 @@ internal moves form vacancy chains.
 
 from __future__ import annotations
 
-from netsim.market.state import V_FILLED, V_INTERNAL
+from netsim.market.state import V_EXPIRED, V_FILLED, V_INTERNAL
 
 
 class InternalPool:
@@ -20,6 +20,9 @@ class InternalPool:
         self._internal_open -= 1
         c = self.vac_company[v]
         staff = self.staff[c]
+        if not self.alive[c]:  # the firm closed meanwhile
+            self.vac_status[v] = V_EXPIRED
+            return
         if not staff:
             self._post(v)
             return

@@ -13,6 +13,7 @@ module                              concept
 :mod:`netsim.market.separations`    quits, dismissals, probation, exit and re-entry
 :mod:`netsim.market.ties`           colleague ties
 :mod:`netsim.market.gigs`           freelancers, projects and gigs
+:mod:`netsim.market.lifecycle`      firms enter and close; brands and policies change
 ==================================  ===================================================
 
 The mixins share the state's attributes (plain lists, read on every event), so splitting
@@ -25,6 +26,7 @@ from __future__ import annotations
 from netsim.market.gigs import Gigs
 from netsim.market.hiring import Hiring
 from netsim.market.internal import InternalPool
+from netsim.market.lifecycle import FirmLifecycle
 from netsim.market.search import OpenMarketSearch
 from netsim.market.separations import Separations
 from netsim.market.services import MarketServices
@@ -46,6 +48,7 @@ class LabourMarket(
     Separations,
     ColleagueTies,
     Gigs,
+    FirmLifecycle,
 ):
     """Workers, companies and vacancies of one run, with every hiring channel and separation.
 

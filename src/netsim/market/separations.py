@@ -22,7 +22,12 @@ class Separations:
         self.company_separations[c] += 1
         self.month.separations[reason] += 1
         self.log.log(t, "separation", reason, i, c, -1, hid, float("nan"), hid)
-        if not self.always_hiring and self.rand.random() < self.replacement_probability:
+        # A firm that closed reopens no positions.
+        if (
+            self.alive[c]
+            and not self.always_hiring
+            and self.rand.random() < self.replacement_probability
+        ):
             self._open_vacancy(c, "replacement")
         hooks = self.hooks.separation
         if hooks:

@@ -21,8 +21,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import simpy
 
+from netsim.engine.hooks import Post
 from netsim.market.state import EMPLOYED, FREELANCING, OUT, SEEKING, V_OPEN
 
 if TYPE_CHECKING:
@@ -98,7 +100,38 @@ class MarketServices:
 
     def company_policy(self, c: int) -> int:
         """Company c's staff network policy code (0 restrict, 1 neutral, 2 embrace)."""
-        return int(self._m.companies.policy[c])
+        return self._m.policy[c]
+
+    def company_alive(self, c: int) -> bool:
+        """Whether company c is in business (False: a dormant slot or a closed firm)."""
+        return self._m.alive[c]
+
+    def brand(self, c: int) -> float:
+        """Company c's current brand (0 for a firm not in business)."""
+        return self._m.brand[c]
+
+    def is_large(self, c: int) -> bool:
+        """Whether company c is large (else an SME)."""
+        return self._m.is_large[c]
+
+    def staff(self, c: int) -> Sequence[int]:
+        """Company c's current staff (read-only view)."""
+        return self._m.staff[c]
+
+    def open_vacancies(self, c: int) -> int:
+        """Number of company c's vacancies open on the market."""
+        return len(self._m.open_market[c])
+
+    def staff_satisfaction(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per company: the sum of its staff's satisfaction and its head count (O(workers),
+        vectorised: meant for a monthly update)."""
+        m = self._m
+        employer = np.frombuffer(m.employer, dtype=np.int64)
+        sat = np.frombuffer(m.satisfaction, dtype=np.float64)
+        on = employer >= 0
+        n = m.companies.n
+        heads = np.bincount(employer[on], minlength=n)
+        return np.bincount(employer[on], weights=sat[on], minlength=n), heads
 
     # ------------------------------------------------------------------ workers
     @property
@@ -124,10 +157,6 @@ class MarketServices:
     def random_contact(self, i: int, rand: FastStream) -> int:
         """A uniformly chosen contact of worker i (drawn from ``rand``), or -1 if none."""
         return self._m.net.random_neighbour(i, rand)
-
-    def staff(self, c: int) -> Sequence[int]:
-        """Company c's current staff (read-only view)."""
-        return self._m.staff[c]
 
     # ------------------------------------------------------------------ ties
     @property
@@ -287,3 +316,59 @@ class MarketServices:
         The quit is scheduled just after any payment due at the same moment.
         """
         self._m.schedule_quit(i, hire_id, at_months)
+
+    # ------------------------------------------------------------------ firms that live
+    def activate_company(
+        self,
+        c: int,
+        *,
+        brand: float,
+        positions: int,
+        pay: float,
+        main_skill: int,
+        policy: int,
+        vacancies: int,
+    ) -> list[int]:
+        """Open dormant company slot c for business (see :mod:`netsim.market.lifecycle`):
+        its brand, positions (weight of its growth vacancies), pay level, main skill and
+        policy, with ``vacancies`` vacancies opened at once. Returns their ids."""
+        return self._m._activate_company(
+            c,
+            brand=brand,
+            positions=positions,
+            pay=pay,
+            main_skill=main_skill,
+            policy=policy,
+            vacancies=vacancies,
+        )
+
+    def close_company(self, c: int) -> list[int]:
+        """Company c closes: vacancies withdrawn, staff separated (reason ``'firm_exit'``)
+        into search. Returns the workers let go."""
+        return self._m._close_company(c)
+
+    def set_brands(self, brands: Sequence[float]) -> None:
+        """Set every company's brand (one per company, >= 0; 0 for firms not in business)
+        and rebuild the open-market search weights (O(companies))."""
+        self._m._set_brands(brands)
+
+    def set_policy(self, c: int, policy: int) -> None:
+        """Set company c's staff network policy (0 restrict, 1 neutral, 2 embrace)."""
+        self._m._set_policy(c, policy)
+
+    def set_hire_satisfaction_shift(self, c: int, shift: float) -> None:
+        """Shift the satisfaction of company c's future hires by ``shift`` (clipped to 0..1)."""
+        self._m.sat_shift[c] = float(shift)
+
+    def set_satisfaction(self, i: int, sat: float) -> None:
+        """Employed worker i's satisfaction becomes ``sat`` (clipped to 0..1); its quit
+        hazard follows (its timer is redrawn)."""
+        self._m._set_satisfaction(i, sat)
+
+    def publish_post(self, i: int, c: int, tone: int) -> None:
+        """Worker i posts publicly about company c (tone +1 or -1): the ``post`` hooks see it."""
+        hooks = self._m.hooks.post
+        if hooks:
+            post = Post(self._m.env.now, i, c, tone)
+            for hook in hooks:
+                hook(post)

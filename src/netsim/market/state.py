@@ -149,6 +149,12 @@ class MarketState:
         self.pay = c.pay.tolist()
         self.main_skill = c.main_skill.tolist()
         self.is_large = (c.size_class == 1).tolist()
+        # Staff network policy and whether the firm is in business: both may change during
+        # a run (firm life cycle, policy rules; :mod:`netsim.market.lifecycle`).
+        self.policy = c.policy.tolist()
+        self.alive = (c.positions > 0).tolist()  # dormant slots have no positions
+        # Shift of a new hire's satisfaction at each company (0: none; set by mechanisms).
+        self.sat_shift = [0.0] * m
         self.quit_mult = np.where(
             c.policy == 0, self.sc.labour_market.restrict_quit_multiplier, 1.0
         ).tolist()
@@ -176,7 +182,8 @@ class MarketState:
         self.probation_ends = FifoDeadlines(self.env, self._probation_end_due)
         # Static brand weights for 'always_hiring' demand and growth vacancies.
         self._brand_cum = list(accumulate(self.brand))
-        self._pos_cum = list(accumulate(c.positions.tolist()))
+        self.growth_weight = c.positions.tolist()  # positions of firms in business
+        self._pos_cum = list(accumulate(self.growth_weight))
 
     def populate(self, gen: np.random.Generator) -> None:
         """Fill positions at time 0 from the ``population`` stream and start every worker's timer.

@@ -109,12 +109,20 @@ class Vacancies:
         self.log.log(self.env.now, "vacancy_expired", company=self.vac_company[v], vacancy=v)
 
     def _growth_process(self):
-        total = self._pos_cum[-1] if self._pos_cum else 0
-        rate = self.sc.vacancies.growth_rate_per_month * total
-        if rate <= 0.0 or self.always_hiring:
+        growth = self.sc.vacancies.growth_rate_per_month
+        if growth <= 0.0 or self.always_hiring or not self._pos_cum or self._pos_cum[-1] <= 0:
             return
         while True:
-            yield self.env.timeout(self.rand.exponential(rate))
+            # The positions of firms in business change when firms enter or exit
+            # (netsim.market.lifecycle); the rate is read at each draw.
+            total = self._pos_cum[-1]
+            if total <= 0:
+                yield self.env.timeout(1.0)
+                continue
+            yield self.env.timeout(self.rand.exponential(growth * total))
             self.n_events += 1
+            total = self._pos_cum[-1]
+            if total <= 0:
+                continue
             c = bisect_right(self._pos_cum, self.rand.random() * total)
             self._open_vacancy(min(c, len(self._pos_cum) - 1), "growth")

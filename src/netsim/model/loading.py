@@ -18,7 +18,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from netsim.model.plugins import resolve_graph, resolve_payout, resolve_strategies
+from netsim.model.plugins import (
+    resolve_graph,
+    resolve_payout,
+    resolve_policy_rule,
+    resolve_strategies,
+)
 from netsim.model.screening_plugins import resolve_screening
 from netsim.scenario.errors import Issue, NetsimInputError
 from netsim.scenario.files import apply_override, copy_data, read_yaml
@@ -68,6 +73,7 @@ def load_scenario(
             lambda: resolve_payout(scenario, base),
             lambda: resolve_strategies(scenario, base),
             lambda: resolve_screening(scenario, base),
+            lambda: resolve_policy_rule(scenario, base),
         ):
             try:
                 resolve()

@@ -21,7 +21,13 @@ from netsim.scenario.messages import validation_issues
 from netsim.scenario.registry import remember_plugin_dir
 from netsim.scenario.schema import MAX_PLUGIN_NUMBER, Scenario
 
-__all__ = ["check_numbers", "resolve_graph", "resolve_payout", "resolve_strategies"]
+__all__ = [
+    "check_numbers",
+    "resolve_graph",
+    "resolve_payout",
+    "resolve_policy_rule",
+    "resolve_strategies",
+]
 
 
 def resolve_strategies(scenario: Scenario, base_dir: Path) -> None:
@@ -96,6 +102,7 @@ PUBLIC_MODULES = {
     "PayoutRule": "netsim.payouts",
     "Strategy": "netsim.platform",
     "ScreeningRule": "netsim.mechanisms.screening_rules",
+    "PolicyRule": "netsim.mechanisms.policy_rules",
 }
 
 
@@ -128,6 +135,7 @@ REQUIRED_MEMBERS = {
     "PayoutRule": (("schedule",),),
     "Strategy": (("name",),),
     "ScreeningRule": (("rejection_probability",),),
+    "PolicyRule": (("decide",),),
 }
 
 
@@ -251,3 +259,26 @@ def _check_key(message: str, fields: list[str]) -> str:
         return "graph.params.path"
     named = [f for f in fields if re.search(rf"(?<![\w.]){re.escape(f)}(?![\w])", message)]
     return f"graph.params.{named[0]}" if len(named) == 1 else "graph.params"
+
+
+def resolve_policy_rule(scenario: Scenario, base_dir: Path) -> None:
+    """Check the staff policy rule (``firms.staff_policy.rule``: a registered name or
+    ``package.module:Class``) and its parameters; store the validated params."""
+    from netsim.mechanisms.policy_rules import POLICY_RULES, PolicyRule
+
+    policy = scenario.firms.staff_policy
+    name = policy.rule
+    key = "firms.staff_policy.rule"
+    cls = _lookup_plugin(POLICY_RULES, name, "staff policy rule", key, base_dir)
+    _check_class(cls, PolicyRule, name, "staff policy rule", key)
+    try:
+        params = cls.Params.model_validate(policy.params)
+    except ValidationError as exc:
+        issues = validation_issues(exc, cls.Params, prefix=("firms", "staff_policy", "params"))
+        issues = [(k, f"{p} (for staff policy rule {name!r})") for k, p in issues]
+        raise NetsimInputError.combine(issues) from None
+    dumped = params.model_dump(mode="json")
+    issues = check_numbers(dumped, "firms.staff_policy.params", f"staff policy rule {name!r}")
+    if issues:
+        raise NetsimInputError.combine(issues)
+    policy.params = dumped

@@ -24,6 +24,7 @@ from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.mechanisms.campaigns import Campaigns
+from netsim.mechanisms.firms import LivingFirms, dormant_slots
 from netsim.mechanisms.freelance import FreelanceOutputs
 from netsim.mechanisms.screening import CompanyScreening
 from netsim.mechanisms.ties import TieDynamics
@@ -33,7 +34,7 @@ from netsim.scenario.schema import Scenario
 from netsim.world.build import build_world
 from netsim.world.edgelist import edge_frame
 from netsim.world.netstats import network_statistics
-from netsim.world.population import POLICIES, SIZE_CLASSES
+from netsim.world.population import POLICIES, SIZE_CLASSES, with_dormant_companies
 
 __all__ = ["Simulation", "Hire", "Separation", "EMPLOYED", "STATES"]
 
@@ -51,6 +52,8 @@ class Simulation(LabourMarket):
         gens = spawn_generators(self.seed)
         self.gens = gens
         world = build_world(sc, gens["population"], gens["graph"])
+        if sc.firms.enabled:  # company slots for the firms that enter during the run
+            world.companies = with_dormant_companies(world.companies, dormant_slots(sc))
         super().__init__(
             sc,
             world,
@@ -84,6 +87,11 @@ class Simulation(LabourMarket):
             self.mechanisms.append(
                 CompanyScreening(sc, self.services(), self.hooks, gens["screening"])
             )
+        #: Firms that live (entry, exit, brand, posts, staff policy), if enabled.
+        self.firms: LivingFirms | None = None
+        if sc.firms.enabled:
+            self.firms = LivingFirms(sc, self.services(), self.hooks, gens["firms"], gens["posts"])
+            self.mechanisms.append(self.firms)
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record
@@ -230,13 +238,15 @@ class Simulation(LabourMarket):
                 "size_class": pd.Categorical.from_codes(
                     c.size_class, categories=list(SIZE_CLASSES)
                 ),
-                "policy": pd.Categorical.from_codes(c.policy, categories=list(POLICIES)),
+                "policy": pd.Categorical.from_codes(
+                    np.asarray(self.policy, dtype=np.int8), categories=list(POLICIES)
+                ),
                 "initial_positions": c.positions,
                 "employees": np.asarray([len(s) for s in self.staff], dtype=np.int32),
                 "open_vacancies": vac,
-                "brand": c.brand,
-                "pay": c.pay,
-                "main_skill": c.main_skill.astype(np.int16),
+                "brand": np.asarray(self.brand, dtype=np.float64),  # current (brands move)
+                "pay": np.asarray(self.pay, dtype=np.float64),
+                "main_skill": np.asarray(self.main_skill).astype(np.int16),
                 "hires": np.asarray(self.company_hires, dtype=np.int32),
                 "internal_moves": np.asarray(self.company_internal_moves, dtype=np.int32),
                 "onboarding_costs": np.asarray(self.company_hires, dtype=np.float64)

@@ -26,11 +26,13 @@ EVENT_KINDS = (
     "gig_end",
 )
 
+#: Hiring channels of mechanisms that are off by default (appended to :data:`CHANNELS`,
+#: append only): their hire shares are summarised by the mechanism, so a default run's
+#: summary keeps its keys. ``campaign``: viral job campaigns; ``employee_referral``: a
+#: firm's own employee referral programme.
+MECHANISM_CHANNELS = ("campaign", "employee_referral")
 #: Hiring channels (``detail`` of a ``hire``; append only).
-CHANNELS = ("market", "word_of_mouth", "internal", "platform", "campaign")
-#: Channels only a mechanism uses: the mechanism reports their hire share in the summary,
-#: so that a run without it keeps the summary keys it always had.
-MECHANISM_CHANNELS = ("campaign",)
+CHANNELS = ("market", "word_of_mouth", "internal", "platform", *MECHANISM_CHANNELS)
 #: Separation reasons (``detail`` of a ``separation``).
 SEPARATION_REASONS = (
     "quit",
@@ -39,9 +41,10 @@ SEPARATION_REASONS = (
     "probation_dismissal",
     "exit",
     "internal_move",
+    "firm_exit",  # the employer closed (netsim.mechanisms.firms)
 )
 #: Why a vacancy opened (``detail`` of ``vacancy_opened``).
-VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand", "project")
+VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand", "project", "entry")
 #: Why a gig ended (``detail`` of ``gig_end``; also 'exit' and 'quit').
 GIG_END_REASONS = ("gig_end", "exit", "quit")
 #: Where a tie came from (``detail`` of ``tie_formed``).

@@ -14,6 +14,7 @@ from pydantic import model_validator
 
 from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
+from netsim.scenario.firms_schema import Firms
 from netsim.scenario.freelance_schema import Freelance
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
 from netsim.scenario.screening_schema import Screening
@@ -307,4 +308,5 @@ class Scenario(Section):
     screening: Screening = S(
         Screening, "The public record and companies' screening of applicants (off by default)."
     )
+    firms: Firms = S(Firms, "Firms that live: entry, exit, brand, staff policy (off by default).")
     outputs: Outputs = S(Outputs, "Recorded outputs.")

@@ -21,6 +21,7 @@ Modules, one concept each:
 - :mod:`~netsim.viz.freelance_plots`: freelancers' utilisation and gigs per freelancer;
 - :mod:`~netsim.viz.screening_plots`: hiring chances by public record (company screening);
 - :mod:`~netsim.viz.growth_plots`: platform members, invitations and joins by month;
+- :mod:`~netsim.viz.firm_plots`: brand and quits by staff network policy (firms that live);
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
 - :mod:`~netsim.viz.campaign_plots`: viral job campaigns, reach against budget;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
@@ -54,6 +55,7 @@ from netsim.viz.figure_sets import (
     run_figures,
     save_figures,
 )
+from netsim.viz.firm_plots import plot_brand_by_policy
 from netsim.viz.freelance_plots import plot_freelance
 from netsim.viz.growth_plots import plot_platform_growth
 from netsim.viz.network_plot import choose_ego, network_at_end, plot_ego_network
@@ -105,6 +107,7 @@ __all__ = [
     "plot_two_hop_within_skill",
     "plot_hire_rate_by_history",
     "plot_platform_growth",
+    "plot_brand_by_policy",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

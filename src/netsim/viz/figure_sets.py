@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-# Imported for their figure registrations (run figures in reading order).
-from netsim.viz import (  # noqa: F401
+# Imported for their figure registrations (run figures in reading order: the core run
+# figures first, then the mechanisms' figures).
+from netsim.viz import network_plot, run_plots  # noqa: F401  # isort: skip
+from netsim.viz import (  # noqa: F401  # isort: skip
     campaign_plots,
+    firm_plots,
     freelance_plots,
     growth_plots,
-    network_plot,
-    run_plots,
     screening_plots,
     tie_plots,
 )

@@ -202,12 +202,16 @@ def plot_hires_by_channel(
     fig, ax = axes_of(ax)
     title = f"Hires by channel per month — {run_title(result)}"
     m = months(result)
-    channels = ["market", "word_of_mouth", "platform"] + (["internal"] if include_internal else [])
+    channels = ["market", "word_of_mouth", "platform", "employee_referral"]
+    channels += ["internal"] if include_internal else []
     channels = [ch for ch in channels if f"hires_{ch}" in m.columns]
     if "hires_campaign" in m.columns and m["hires_campaign"].sum() > 0:
         channels.insert(3, "campaign")  # only runs with viral campaigns have such hires
     if "platform" in channels and not has_platform(result):
         channels.remove("platform")
+    # A firm's own referral programme shows only when firms ran one (firms that live).
+    if "employee_referral" in channels and not m["hires_employee_referral"].any():
+        channels.remove("employee_referral")
     note = _blank(m, ("time_months",), rows="completed month")
     if note is None and not channels:
         note = "This run's time series has no hires_<channel> columns"

@@ -63,6 +63,7 @@ CHANNEL_COLOURS = {
     "platform": _C["green"],
     "internal": _C["purple"],
     "campaign": _C["sky_blue"],
+    "employee_referral": _C["vermillion"],
 }
 #: Colour of each referrer strategy (honest or a kind of gaming).
 GAMING_COLOURS = {

@@ -108,3 +108,25 @@ def draw_companies(sc: Scenario, rng: np.random.Generator) -> Companies:
         main_skill=rng.integers(sc.population.skills, size=m),
         policy=policy.astype(np.int8),
     )
+
+
+def with_dormant_companies(companies: Companies, k: int) -> Companies:
+    """``companies`` followed by ``k`` dormant slots for firms that enter during the run.
+
+    A dormant slot is an SME with no positions and brand 0 (no worker meets it); its
+    attributes are drawn when it enters (:mod:`netsim.mechanisms.firms`).
+    """
+    if k <= 0:
+        return companies
+
+    def grow(a: np.ndarray, fill) -> np.ndarray:
+        return np.concatenate([a, np.full(k, fill, dtype=a.dtype)])
+
+    return Companies(
+        size_class=grow(companies.size_class, 0),
+        positions=grow(companies.positions, 0),
+        brand=grow(companies.brand, 0.0),
+        pay=grow(companies.pay, 1.0),
+        main_skill=grow(companies.main_skill, 0),
+        policy=grow(companies.policy, 1),
+    )
