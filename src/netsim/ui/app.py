@@ -38,7 +38,7 @@ from netsim.ui.settings import (
 __all__ = ["LectureSession", "REFRESH_MS", "serve", "shipped_scenarios"]
 
 #: How often (milliseconds) a session moves queued month rows into its charts.
-REFRESH_MS = 150
+REFRESH_MS = 300
 #: Default speed of a run (months per second).
 DEFAULT_SPEED = 12
 
@@ -107,14 +107,15 @@ class LectureSession:
         self.step_b = pn.widgets.Button(name="Step", button_type="primary", width=80)
         self.reset_b = pn.widgets.Button(name="Reset", button_type="default", width=80)
         self.start_b.on_click(lambda _e: self.start())
-        self.pause_b.on_click(lambda _e: self.engine and self.engine.pause())
+        self.pause_b.on_click(lambda _e: self.pause())
         self.step_b.on_click(lambda _e: self.engine and self.engine.step(1))
         self.reset_b.on_click(lambda _e: self.reset())
         self.speed = pn.widgets.IntSlider(name="Speed (months per second)", start=1, end=60,
                                           value=DEFAULT_SPEED, width=220)
         self.speed.param.watch(lambda e: setattr(self.engine, "speed", e.new), "value")
         self.status = pn.pane.Markdown("", css_classes=["netsim-status"])
-        self.export_dir = pn.widgets.TextInput(name="Run folder", width=380)
+        self.export_dir = pn.widgets.TextInput(name="Run folder", width=380,
+                                               css_classes=["netsim-export-dir"])
         self.export_b = pn.widgets.Button(name="Export run folder", button_type="primary")
         self.export_b.on_click(lambda _e: self.export())
         self.export_note = pn.pane.Markdown("", css_classes=["netsim-export"])
@@ -195,6 +196,13 @@ class LectureSession:
         if self.engine is not None:
             self.engine.speed = self.speed.value
             self.engine.run()
+        self._show_status()
+
+    def pause(self) -> None:
+        """Stop advancing after the current month."""
+        if self.engine is not None:
+            self.engine.pause()
+        self._show_status()
 
     def reset(self) -> None:
         """A fresh run of the current settings, at month 0, paused."""
