@@ -187,6 +187,22 @@ def test_change_a_widget_run_twelve_months_and_export(app, page, tmp_path):
     _shot(page, "export", tmp_path)
 
 
+def test_upload_a_scenario(page, tmp_path):
+    good = small_scenario(name="uploaded", horizon_months=12)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(good.model_dump(mode="json"), sort_keys=False))
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("Month 0 of 12").wait_for()
+    assert "300 workers" in _text(page, ".netsim-status")
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: broken\npopulation: {wokers: 10}\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator(".netsim-message").wait_for()
+    message = _text(page, ".netsim-message")
+    assert "broken.yaml: population.wokers" in message and "did you mean 'workers'" in message
+
+
 def test_compare_mode(page, tmp_path):
     page.locator(".bk-tab", has_text="Compare").click()
     page.get_by_role("button", name="Run A and B").click()

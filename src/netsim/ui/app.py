@@ -48,7 +48,12 @@ def shipped_scenarios(extra: str | Path | None = None) -> dict[str, Path]:
     ``extra`` (the file given on the command line) first. Label -> path."""
     found: dict[str, Path] = {}
     if extra is not None:
-        found[str(extra)] = Path(extra)
+        path = Path(extra)
+        try:  # a short label for a file below the current folder
+            label = str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            label = str(path)
+        found[label] = path
     root = Path("scenarios")
     if root.is_dir():
         for path in sorted(root.rglob("*.yaml")):
@@ -338,8 +343,9 @@ def serve(
     if scenario is not None:
         load_scenario(scenario)
     choices = shipped_scenarios(scenario)
-    initial = str(scenario) if scenario is not None else next(
-        (k for k in choices if k.endswith("rotation_gaming.yaml")), next(iter(choices), None)
+    first = next(iter(choices), None)  # the file given comes first
+    initial = first if scenario is not None else next(
+        (k for k in choices if k.endswith("rotation_gaming.yaml")), first
     )
     pn.extension(design="bootstrap")
     server = pn.serve(
