@@ -198,3 +198,13 @@ def test_ui_colours_are_the_static_figures_colours():
     assert charts.OKABE_ITO == style.OKABE_ITO
     assert charts.CHANNEL_COLOURS == style.CHANNEL_COLOURS
     assert charts.GAMING_COLOURS == style.GAMING_COLOURS
+
+
+def test_netsim_ui_refuses_a_bad_scenario_before_serving(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nplatform: {enabled: yes, member_shar: 0.2}\n")
+    assert main(["ui", str(bad), "--no-show", "--port", "5999"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml: platform.member_shar" in err and "member_share" in err
+    assert main(["ui", "--port", "70000", "--no-show"]) == 2
+    assert "--port must be at most 65535" in capsys.readouterr().err

@@ -392,6 +392,9 @@ def _cmd_ui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    if args.port > 65535:
+        print(f"netsim ui: --port must be at most 65535, got {args.port}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     serve(args.file, args.port, show=not args.no_show)
     return EXIT_OK
 

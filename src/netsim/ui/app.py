@@ -10,6 +10,7 @@ so two lecturers, or a lecturer and a projector, never share a run). The engine 
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -117,7 +118,7 @@ class LectureSession:
         self.reset_b.on_click(lambda _e: self.reset())
         self.speed = pn.widgets.IntSlider(name="Speed (months per second)", start=1, end=60,
                                           value=DEFAULT_SPEED, width=220)
-        self.speed.param.watch(lambda e: setattr(self.engine, "speed", e.new), "value")
+        self.speed.param.watch(self._on_speed, "value")
         self.status = pn.pane.Markdown("", css_classes=["netsim-status"])
         self.export_dir = pn.widgets.TextInput(name="Run folder", width=380,
                                                css_classes=["netsim-export-dir"])
@@ -128,6 +129,10 @@ class LectureSession:
             callback=self._yaml_file, filename="scenario.yaml", label="Download scenario YAML",
             button_type="light",
         )
+
+    def _on_speed(self, event) -> None:
+        if self.engine is not None:
+            self.engine.speed = event.new
 
     def _values(self) -> dict[str, Any]:
         return {path: w.value for path, w in self.inputs.items()}
@@ -187,7 +192,7 @@ class LectureSession:
         if reset:
             self.reset()
         else:
-            self._show_status("settings changed: press **Reset** to run them")
+            self._show_status()
 
     def _say(self, text: str) -> None:
         self.message.object = text
@@ -238,11 +243,14 @@ class LectureSession:
             self._say(f"the engine stopped with an error (a bug, please report): {errors[0]}")
         self._show_status()
 
-    def _show_status(self, note: str = "") -> None:
+    def _show_status(self) -> None:
         sc = self.scenario
         if self.live is None or self.engine is None:
             self.status.object = "drawing the world…"
             return
+        # Widgets changed during a run apply at Reset; say so until then.
+        note = "" if self.live.scenario == sc else "settings changed: press **Reset** to run them"
+        sc = self.live.scenario
         state = "running" if self.engine.running else "paused"
         if self.live.finished:
             state = "finished"
@@ -316,6 +324,7 @@ class LectureSession:
         if self.engine is not None:
             self.engine.stop()
         self.compare.close()
+        shutil.rmtree(self.upload_dir, ignore_errors=True)
 
 
 def _page(choices: Mapping[str, Path], initial: str | None):
