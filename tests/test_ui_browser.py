@@ -51,10 +51,10 @@ def _shot(page: Page, name: str, tmp: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"ui-{name}.png"
     page.screenshot(path=path)
-    try:  # keep the kept files small: 64 colours are plenty for charts
+    try:  # keep the kept files small; 256 colours keep every chart colour apart
         from PIL import Image
 
-        Image.open(path).convert("RGB").quantize(64).save(path, optimize=True)
+        Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
     except ImportError:
         pass
     return path
@@ -116,8 +116,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def page(browser, app):
+    """One tab for the whole module (loading a page is the slow part): the tests below run
+    in file order, as a lecturer would: look, change, run, export, compare, upload."""
     page = browser.new_page(viewport={"width": 1360, "height": 900})
     page.set_default_timeout(WAIT_MS)
     page.goto(app["url"])
@@ -187,6 +189,31 @@ def test_change_a_widget_run_twelve_months_and_export(app, page, tmp_path):
     _shot(page, "export", tmp_path)
 
 
+def test_compare_mode(page, tmp_path):
+    # A: pay per hit (the sidebar); B: the tab's default change, a deferred bonus.
+    page.locator(".setting-platform-payout-rule select").select_option("flat")
+    page.get_by_text("press Reset to run them").wait_for()  # the run so far stays deferred
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("flat rule").wait_for()
+    page.locator(".bk-tab", has_text="Compare").click()
+    page.get_by_role("button", name="Run A and B").click()
+    page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('chart-compare-payouts_gamed')"
+        ".data.month.length >= 13"
+    )
+    page.get_by_role("button", name="Pause both").click()
+    table = _text(page, ".netsim-compare-table")
+    assert "payouts, gamed" in table and "B − A" in table
+    data = page.evaluate(
+        "() => { const d = Bokeh.documents[0].get_model_by_name("
+        "'chart-compare-payouts_gamed').data;"
+        " return [Array.from(d.a_payouts_gamed), Array.from(d.b_payouts_gamed)]; }"
+    )
+    n = min(len(data[0]), len(data[1]))
+    assert data[0][:n] != data[1][:n]  # the rules differ, so what gamers earn differs
+    _shot(page, "compare", tmp_path)
+
+
 def test_upload_a_scenario(page, tmp_path):
     good = small_scenario(name="uploaded", horizon_months=12)
     path = tmp_path / "mine.yaml"
@@ -201,16 +228,3 @@ def test_upload_a_scenario(page, tmp_path):
     page.locator(".netsim-message").wait_for()
     message = _text(page, ".netsim-message")
     assert "broken.yaml: population.wokers" in message and "did you mean 'workers'" in message
-
-
-def test_compare_mode(page, tmp_path):
-    page.locator(".bk-tab", has_text="Compare").click()
-    page.get_by_role("button", name="Run A and B").click()
-    page.wait_for_function(
-        "() => Bokeh.documents[0].get_model_by_name('chart-compare-payouts_gamed')"
-        ".data.month.length >= 13"
-    )
-    page.get_by_role("button", name="Pause both").click()
-    table = _text(page, ".netsim-compare-table")
-    assert "payouts, gamed" in table and "B − A" in table
-    _shot(page, "compare", tmp_path)

@@ -39,7 +39,7 @@ from netsim.ui.settings import (
 __all__ = ["LectureSession", "REFRESH_MS", "serve", "shipped_scenarios"]
 
 #: How often (milliseconds) a session moves queued month rows into its charts.
-REFRESH_MS = 300
+REFRESH_MS = 500
 #: Default speed of a run (months per second).
 DEFAULT_SPEED = 12
 
