@@ -208,3 +208,11 @@ def test_netsim_ui_refuses_a_bad_scenario_before_serving(tmp_path, capsys):
     assert "bad.yaml: platform.member_shar" in err and "member_share" in err
     assert main(["ui", "--port", "70000", "--no-show"]) == 2
     assert "--port must be at most 65535" in capsys.readouterr().err
+
+
+def test_downloaded_scenario_yaml_loads_back_to_the_same_scenario(tmp_path):
+    from netsim.ui.live import scenario_yaml
+
+    sc = apply_values(_write(tmp_path), {"platform.payout.rule": "instalments",
+                                         "platform.payout.params": "{}"})
+    assert load_scenario(yaml.safe_load(scenario_yaml(sc))) == sc
