@@ -32,6 +32,7 @@ FILES = (
     "events.parquet",
     "workers.parquet",
     "companies.parquet",
+    "edges.parquet",  # the final social network, written by every run
 )
 
 

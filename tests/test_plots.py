@@ -137,11 +137,17 @@ def test_ax_argument_reuses_figure(result):
 
 
 def test_run_figures_and_save(result, tmp_path):
+    from netsim.viz.style import FIGURES
+
+    # Every registered run figure of a mechanism this platform run has.
+    n_run = sum(
+        info.kind == "run" and info.mechanism_present(result) for _, info in FIGURES.values()
+    )
     figs = plots.run_figures(result)
-    assert len(figs) == 8
+    assert len(figs) == n_run >= 8
     # PNG only: PNG and SVG together are written by `netsim plot` in test_report.
     written = plots.save_figures(figs, tmp_path, formats=("png",))
-    assert len(written) == 8 and all(p.stat().st_size > 0 for p in written)
+    assert len(written) == n_run and all(p.stat().st_size > 0 for p in written)
 
 
 # ------------------------------------------------------------------ experiments (synthetic)
@@ -353,8 +359,15 @@ def test_run_figures_of_a_baseline_leave_platform_figures_out(tmp_path_factory):
     figs = plots.run_figures(base)
     assert list(figs)[-1] == "ego_network"
     assert "platform_money" not in figs and "chain_lengths" not in figs
+    # Mechanisms' figures (campaigns, freelancers, ...) are left out of a baseline run.
+    mechanism = {
+        info.stem
+        for _f, info in plots.FIGURES.values()
+        if info.kind == "run" and not info.mechanism_present(base)
+    }
+    assert {"campaign_reach", "freelance"} <= mechanism and not mechanism & set(figs)
     stems = {info.stem for _f, info in plots.FIGURES.values() if info.kind == "run"}
-    assert set(figs) == stems - {"platform_money", "chain_lengths"}
+    assert set(figs) == stems - {"platform_money", "chain_lengths"} - mechanism
 
 
 _EXPERIMENT_ARGS = {"parameter": "platform.fee_per_hire", "metric": "platform_margin"}

@@ -27,7 +27,12 @@ def test_cli_plot_of_a_platform_run(tmp_path_factory, tmp_path, capsys):
     assert main(["plot", str(folder)]) == 0
     pngs = sorted((folder / "plots").glob("*.png"))
     svgs = sorted((folder / "plots").glob("*.svg"))
-    assert len(pngs) == len(svgs) == 8
+    disk = result["disk"]
+    n_run = sum(
+        info.kind == "run" and info.mechanism_present(disk) for _, info in viz.FIGURES.values()
+    )
+    # Every registered figure of the run's mechanisms (the core's 8 with a platform).
+    assert len(pngs) == len(svgs) == n_run >= 8
     assert main(["plot", str(tmp_path / "nothing")]) == 2
     assert "not a netsim run folder" in capsys.readouterr().err
 
@@ -80,8 +85,11 @@ def test_report_of_every_shipped_scenario(path, tmp_path_factory):
     text = (result.path / "report.html").read_text()
     platform = result.scenario.platform.enabled
     runs = [i for _f, i in viz.FIGURES.values() if i.kind == "run"]
-    n_figs = len([i for i in runs if platform or not i.platform_only])
-    assert n_figs == (8 if platform else 6)
+    core = [i for i in runs if not (i.table or i.applies) and (platform or not i.platform_only)]
+    assert len(core) == (8 if platform else 6)
+    # A mechanism's figure (campaigns, freelancers, ...) is in the page if the run has it.
+    mechanism = [i for i in runs if (i.table or i.applies) and i.mechanism_present(result)]
+    n_figs = len(core) + len(mechanism)
     assert text.count("<img ") == text.count("data:image/png;base64,") == n_figs
     assert '<table class="summary">' in text and "unemployment_rate_final" in text
     assert "horizon_months: 18" in text  # resolved scenario YAML

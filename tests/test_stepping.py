@@ -61,3 +61,25 @@ def test_uneven_steps_equal_run():
         stepped.advance(m)
     pd.testing.assert_frame_equal(whole.timeseries(), stepped.timeseries(), check_exact=True)
     pd.testing.assert_frame_equal(whole.worker_table(), stepped.worker_table(), check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "scenario", ["freelancers.yaml", "viral_campaigns.yaml", "it_community_ties.yaml"]
+)
+def test_stepping_equals_run_with_the_world_mechanisms(scenario):
+    from pathlib import Path
+
+    from netsim.model.loading import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / scenario
+    sc = load_scenario(path, ["population.workers=400", "companies.count=20",
+                              "horizon_months=10"])
+    whole = Simulation(sc).run()
+    stepped = Simulation(sc).start()
+    for m in range(1, 11):
+        stepped.advance(m)
+    a, b = _tables(whole), _tables(stepped)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+    for name, table in whole.mechanism_tables().items():
+        pd.testing.assert_frame_equal(table, stepped.mechanism_tables()[name], obj=name)

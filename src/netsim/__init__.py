@@ -14,6 +14,7 @@ from typing import Any
 _LAZY = {
     "run": "netsim.api",
     "load": "netsim.api",
+    "edges_to_networkx": "netsim.api",
     "simulate": "netsim.model.run",
     "load_scenario": "netsim.model.loading",
     "RunResult": "netsim.output.results",
@@ -21,6 +22,7 @@ _LAZY = {
     "sweep": "netsim.experiments.sweep",
     "load_experiment": "netsim.experiments.sweep",
     "ExperimentResult": "netsim.experiments.sweep",
+    "calibrate": "netsim.experiments.calibration_run",
 }
 
 
@@ -53,6 +55,7 @@ def _version() -> str:
 __all__ = [
     "run",
     "load",
+    "edges_to_networkx",
     "simulate",
     "load_scenario",
     "RunResult",
@@ -60,5 +63,6 @@ __all__ = [
     "sweep",
     "load_experiment",
     "ExperimentResult",
+    "calibrate",
     "__version__",
 ]

@@ -20,7 +20,7 @@ from netsim.output.folders import check_run_dir
 from netsim.output.results import RunResult, load, write_run
 from netsim.scenario.schema import Scenario
 
-__all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate"]
+__all__ = ["run", "load", "default_run_dir", "scenario_hash", "simulate", "edges_to_networkx"]
 
 
 def default_run_dir(
@@ -113,3 +113,17 @@ def checked_seed(scenario: Scenario, seed: Any) -> Scenario:
 
 # Re-exported so ``netsim.api.load`` and ``netsim.load`` are the same function.
 load = load
+
+
+def edges_to_networkx(edges, n_nodes: int | None = None):
+    """A run's edge list (``edges.parquet``, ``result.tables["edges"]``) as an ``nx.Graph``.
+
+    Edges carry ``origin``, ``strength`` (0..1), ``created_months`` and ``refreshed_months``;
+    ``n_nodes`` adds the workers ``0..n_nodes-1`` first, ties or not. ``result.graph()``
+    does this for a whole run::
+
+        G = netsim.edges_to_networkx(pd.read_parquet("results/x/seed-1/edges.parquet"))
+    """
+    from netsim.world.edgelist import edges_to_networkx as to_graph
+
+    return to_graph(edges, n_nodes)

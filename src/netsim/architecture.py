@@ -48,7 +48,7 @@ LAYERS = (
 
 #: Top-level modules through which users come in; no room imports them.
 FRONT_DOOR = ("netsim", "netsim.__main__", "netsim.api", "netsim.architecture",
-              "netsim.cli", "netsim.docgen")  # fmt: skip
+              "netsim.cli", "netsim.cli_model", "netsim.docgen")  # fmt: skip
 
 #: Top-level modules kept so that documented import paths of earlier versions keep working;
 #: each only re-exports from its room, and no room imports them.

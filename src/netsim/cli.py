@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from netsim.cli_model import add_model_commands
 from netsim.scenario.errors import NetsimInputError
 
 __all__ = ["build_parser", "main"]
@@ -136,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_sweep)
 
+    add_model_commands(sub, _positive)
+
     p = sub.add_parser(
         "plot", help="write the figures of a run or experiment folder into DIR/plots/ (PNG, SVG)"
     )
@@ -202,8 +205,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from netsim.model.loading import load_scenario
     from netsim.scenario.files import read_yaml
 
-    if is_experiment(read_yaml(args.file, what="scenario or experiment")):
+    data = read_yaml(args.file, what="scenario, experiment or targets")
+    if is_experiment(data):
         return _validate_experiment(args)
+    if isinstance(data, dict) and "moments" in data and "scenario" in data:
+        from netsim.experiments.calibration_spec import load_targets
+
+        spec = load_targets(args.file)
+        t = spec.targets
+        print(
+            f"{args.file}: ok (calibration {t.name}: {len(t.parameters)} keys, "
+            f"{len(t.moments)} moments, base {spec.base_path.name})"
+        )
+        return EXIT_OK
     scenario = load_scenario(args.file, args.overrides)
     print(
         f"{args.file}: ok (scenario {scenario.name}, {scenario.population.workers} workers, "

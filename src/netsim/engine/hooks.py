@@ -7,8 +7,9 @@ order, at the moment the event happens (times in months). The set is deliberatel
 ==================  ============================  =============================================
 hook                callback argument             when
 ==================  ============================  =============================================
-``hire``            :class:`Hire`                 a worker is hired (any channel)
-``separation``      :class:`Separation`           a worker leaves an employer (any reason)
+``hire``            :class:`Hire`                 a worker is hired (any channel), or starts a gig
+``separation``      :class:`Separation`           a worker leaves an employer (any reason), or a
+                                                  gig ends (reasons 'gig_end', 'exit', 'quit')
 ``vacancy_opened``  :class:`VacancyOpened`        a vacancy opens (any origin)
 ``vacancy_posted``  vacancy id (int)              a vacancy goes on the open market
 ``vacancy_closed``  :class:`VacancyClosed`        a vacancy is filled (any channel) or expires
@@ -66,7 +67,7 @@ class VacancyOpened:
     vacancy: int
     company: int
     time_months: float
-    origin: str  #: 'initial', 'growth', 'replacement' or 'on_demand'
+    origin: str  #: 'initial', 'growth', 'replacement', 'on_demand' or 'project'
     skill: int  #: the skill it asks for
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 from netsim.engine.hooks import Hire
 from netsim.market.state import EMPLOYED, OUT, V_FILLED
 
+#: Channels through which a hire comes via a contact who may know both sides.
+CONTACT_CHANNELS = frozenset({"word_of_mouth", "platform", "employee_referral"})
+
 
 class Hiring:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: applications and hires."""
@@ -20,8 +23,10 @@ class Hiring:
 
         ``chain`` is the referral chain of a platform candidacy (screened by the platform
         before it applies, see :meth:`netsim.market.services.MarketServices.apply`).
-        Returns whether i was hired.
+        Returns whether i was hired. Projects and freelancers go to :meth:`_apply_gig`.
         """
+        if self.freelancers and (self.contract[i] or v in self.project_len):
+            return self._apply_gig(i, c, v, channel, chain)
         if self.employer[i] == c or self.state[i] == OUT:
             return False
         skill = self.vac_skill[v] if v >= 0 else self._draw_vacancy_skill(c)
@@ -39,6 +44,19 @@ class Hiring:
         self._hire(i, v, channel, offer, fit, chain)
         return True
 
+    def _match_quality(self, channel: str) -> float:
+        """A new hire's satisfaction with the match (0..1, Beta(2, 2)).
+
+        A referrer who knows both the candidate and the firm passes on only the better of
+        two possible matches (with probability ``referral_information``): referrals carry
+        information about match quality, so referred hires are more satisfied and quit less.
+        """
+        sat = self.rand.beta22()
+        info = self.referral_information
+        if info > 0.0 and channel in CONTACT_CHANNELS and self.rand.random() < info:
+            sat = max(sat, self.rand.beta22())
+        return sat
+
     def _hire(
         self, i: int, v: int, channel: str, salary: float, fit: float, chain: tuple[int, ...] = ()
     ) -> None:
@@ -55,7 +73,7 @@ class Hiring:
         self.knowledge.transfer(source, c, t)
         hid = self.n_hires
         self.n_hires += 1
-        self._employ(i, c, t, salary, self.rand.beta22(), fit, channel, hid)
+        self._employ(i, c, t, salary, self._match_quality(channel), fit, channel, hid)
         self.company_hires[c] += 1
         self.month.hires[channel] += 1
         self.log.log(t, "hire", channel, i, c, v, prev, salary, hid)

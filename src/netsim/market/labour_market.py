@@ -12,6 +12,7 @@ module                              concept
 :mod:`netsim.market.internal`       channel: internal pool of large companies
 :mod:`netsim.market.separations`    quits, dismissals, probation, exit and re-entry
 :mod:`netsim.market.ties`           colleague ties
+:mod:`netsim.market.gigs`           freelancers, projects and gigs
 ==================================  ===================================================
 
 The mixins share the state's attributes (plain lists, read on every event), so splitting
@@ -21,6 +22,7 @@ subscribe to :attr:`LabourMarket.hooks` and act through :meth:`LabourMarket.serv
 
 from __future__ import annotations
 
+from netsim.market.gigs import Gigs
 from netsim.market.hiring import Hiring
 from netsim.market.internal import InternalPool
 from netsim.market.search import OpenMarketSearch
@@ -43,6 +45,7 @@ class LabourMarket(
     InternalPool,
     Separations,
     ColleagueTies,
+    Gigs,
 ):
     """Workers, companies and vacancies of one run, with every hiring channel and separation.
 
@@ -56,5 +59,9 @@ class LabourMarket(
         return MarketServices(self)
 
     def processes(self) -> list:
-        """The market's aggregate SimPy processes (vacancy growth, colleague ties), in order."""
-        return [self._growth_process(), self._colleague_tie_process()]
+        """The market's aggregate SimPy processes, in order: vacancy growth, colleague ties,
+        and project demand (only with freelancing on)."""
+        procs = [self._growth_process(), self._colleague_tie_process()]
+        if self.freelancers:
+            procs.append(self._project_process())
+        return procs

@@ -14,7 +14,13 @@ class OpenMarketSearch:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: open-market search."""
 
     def _search(self, i: int, channel: str) -> None:
-        """Worker i meets an opening on the open market (brand-weighted) and applies."""
+        """Worker i meets an opening on the open market (brand-weighted) and applies.
+
+        A freelancer meets projects instead of positions (:mod:`netsim.market.gigs`).
+        """
+        if self.freelancers and self.contract[i]:
+            self._search_project(i, channel)
+            return
         if self.always_hiring:
             c = bisect_right(self._brand_cum, self.rand.random() * self._brand_cum[-1])
             self._apply(i, min(c, len(self._brand_cum) - 1), -1, channel)

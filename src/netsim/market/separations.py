@@ -7,7 +7,7 @@ Every separation books the ended stint, may open a replacement vacancy, and call
 from __future__ import annotations
 
 from netsim.engine.hooks import Separation
-from netsim.market.state import EMPLOYED, OUT, SEEKING
+from netsim.market.state import EMPLOYED, FREELANCING, OUT, SEEKING
 
 
 class Separations:
@@ -43,6 +43,8 @@ class Separations:
         if self.state[i] == EMPLOYED:
             self._separate(i, "exit")
             self.month.employed_to_out += 1
+        elif self.state[i] == FREELANCING:
+            self._end_gigs_on_exit(i)
         else:
             self.seeking_count -= 1
             self.month.seeking_to_out += 1
@@ -91,5 +93,7 @@ class Separations:
             if self.state[i] == EMPLOYED and self.stint_hire[i] == hire_id:
                 self._separate(i, "quit")
                 self._to_seeking(i)
+            elif self.freelancers:
+                self._quit_gig(i, hire_id)  # a gig the strategy chose to leave early
 
         self._timer(max(at - self.env.now, 0.0) + 1e-9, quit_now)

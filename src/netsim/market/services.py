@@ -5,8 +5,14 @@ and subscribes to the engine's hooks (:mod:`netsim.engine.hooks`); it never touc
 market's attributes. Ids are ints (workers ``0..n-1``, companies ``0..m-1``, vacancies in
 order of opening); times are in months.
 
-Read-only views (``skills``, ``states``, ``employers``, ``contacts``) hand out the market's
-own lists for loops on the hot path: a mechanism reads them and never writes to them.
+Read-only views (``skills``, ``states``, ``employers``, ``contacts``, ``staff``, ``contracts``,
+``gigs``) hand out the market's own lists for loops on the hot path: a mechanism reads them
+and never writes to them. Vacancies are positions (for employees) or projects (for
+freelancers, :mod:`netsim.market.gigs`); :meth:`MarketServices.apply` takes either.
+
+Ties change only through ``add_tie``, ``refresh_tie``, ``enable_tie_decay`` and ``prune_ties``
+(the tie-dynamics mechanism, :mod:`netsim.mechanisms.ties`); ``network`` is the social network
+itself, for read-outs (statistics, edge lists).
 """
 
 from __future__ import annotations
@@ -16,13 +22,17 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from netsim.market.state import EMPLOYED, OUT, SEEKING, V_OPEN
+from netsim.market.state import EMPLOYED, FREELANCING, OUT, SEEKING, V_OPEN
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from netsim.engine.rng import FastStream
+    from netsim.market.gigbook import GigBook
     from netsim.market.ledger import Ledger
     from netsim.market.state import MarketState
     from netsim.world.build import World
+    from netsim.world.network import SocialNetwork
 
 #: Screening of a candidacy: ``screen(worker, chain)`` is False to reject it.
 Screen = Callable[[int, tuple[int, ...]], bool]
@@ -31,8 +41,8 @@ Screen = Callable[[int, tuple[int, ...]], bool]
 class MarketServices:
     """A facade over one labour market (see the module docstring)."""
 
-    #: Worker state codes, as in :attr:`states`.
-    SEEKING, EMPLOYED, OUT = SEEKING, EMPLOYED, OUT
+    #: Worker state codes, as in :attr:`states` (FREELANCING: a freelancer holding a gig).
+    SEEKING, EMPLOYED, OUT, FREELANCING = SEEKING, EMPLOYED, OUT, FREELANCING
 
     def __init__(self, market: MarketState) -> None:
         self._m = market
@@ -97,7 +107,8 @@ class MarketServices:
 
     @property
     def states(self) -> Sequence[int]:
-        """Every worker's state code (SEEKING, EMPLOYED, OUT), by worker (read-only view)."""
+        """Every worker's state code (SEEKING, EMPLOYED, OUT, FREELANCING), by worker (read-only
+        view)."""
         return self._m.state
 
     @property
@@ -112,6 +123,45 @@ class MarketServices:
     def random_contact(self, i: int, rand: FastStream) -> int:
         """A uniformly chosen contact of worker i (drawn from ``rand``), or -1 if none."""
         return self._m.net.random_neighbour(i, rand)
+
+    def staff(self, c: int) -> Sequence[int]:
+        """Company c's current staff (read-only view)."""
+        return self._m.staff[c]
+
+    # ------------------------------------------------------------------ ties
+    @property
+    def network(self) -> SocialNetwork:
+        """The live social network, for read-outs; change it only through the tie services."""
+        return self._m.net
+
+    def add_tie(self, u: int, v: int, strength: float, origin: str) -> bool:
+        """Tie workers u and v now (``strength`` 0..1, ``origin`` a short name); True if new.
+
+        An existing tie is refreshed instead and keeps the stronger strength and its origin.
+        """
+        return self._m.net.add_tie(u, v, strength, origin, self._m.env.now)
+
+    def refresh_tie(self, u: int, v: int) -> bool:
+        """Refresh the tie u–v now (its decay clock restarts); False if there is none."""
+        return self._m.net.refresh(u, v, self._m.env.now)
+
+    def tie_origin(self, u: int, v: int) -> str | None:
+        """Why the tie u–v exists (its origin), or None if there is none."""
+        rec = self._m.net.tie(u, v)
+        return None if rec is None else rec[1]
+
+    def enable_tie_decay(
+        self, half_life_months: float, threshold: float, last_contact_ages: np.ndarray | None
+    ) -> None:
+        """Let ties decay from now on (see :class:`netsim.world.tie_decay.TieDecay`)."""
+        self._m.net.enable_decay(
+            half_life_months, threshold, self._m.horizon, last_contact_ages
+        )
+
+    def prune_ties(self, month: int, keep: Callable[[int, int], bool] | None = None) -> int:
+        """Remove the ties that have decayed below the threshold by month end ``month``
+        (those with ``keep(u, v)`` true are refreshed instead); returns how many."""
+        return self._m.net.prune_due(month, keep)
 
     def state(self, i: int) -> int:
         """Worker i's state code (SEEKING, EMPLOYED or OUT)."""
@@ -141,6 +191,45 @@ class MarketServices:
     def vacancy_skill(self, v: int) -> int:
         """The skill vacancy v asks for."""
         return self._m.vac_skill[v]
+
+    def vacancy_kind(self, v: int) -> str:
+        """'project' (a gig for a freelancer) or 'position' (a job for an employee)."""
+        return "project" if v in self._m.project_len else "position"
+
+    def project_length(self, v: int) -> float:
+        """The drawn length of project v (months; NaN for a position)."""
+        return self._m.project_len.get(v, float("nan"))
+
+    # ------------------------------------------------------------------ freelancers
+    @property
+    def freelancing(self) -> bool:
+        """Whether the run has freelancers or projects at all."""
+        return self._m.freelancers
+
+    def is_freelancer(self, i: int) -> bool:
+        """Whether worker i is a freelancer (contract type; employees hold positions)."""
+        m = self._m
+        return bool(m.freelancers and m.contract[i])
+
+    @property
+    def contracts(self) -> Sequence[int]:
+        """Every worker's contract type (1 freelancer, 0 employee; empty if freelancing is off)."""
+        return self._m.contract
+
+    @property
+    def max_clients(self) -> int:
+        """The most gigs a freelancer holds at once (K)."""
+        return self._m.sc.freelance.max_clients
+
+    @property
+    def n_open_projects(self) -> int:
+        """Project vacancies open on the market now."""
+        return self._m.n_open_projects if self._m.freelancers else 0
+
+    @property
+    def gigs(self) -> GigBook:
+        """Every gig of the run and each freelancer's current gigs (read-only view)."""
+        return self._m.gigs
 
     def vacancy_open(self, v: int) -> bool:
         """Whether vacancy v is open on the market (not filled, expired or internal)."""

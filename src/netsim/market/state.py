@@ -24,15 +24,17 @@ from netsim.engine.hooks import Hooks
 from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
 from netsim.engine.timers import WorkerTimers
+from netsim.market.gigbook import GigBook
 from netsim.market.ledger import Ledger
 from netsim.output.recorder import EventLog, MonthCounters
 from netsim.scenario.schema import Scenario
 from netsim.world.build import World
 from netsim.world.knowledge import KnowledgeStocks
 
-SEEKING, EMPLOYED, OUT = 0, 1, 2
-#: Names of the worker states, indexed by code.
-STATES = ("seeking", "employed", "out")
+SEEKING, EMPLOYED, OUT, FREELANCING = 0, 1, 2, 3
+#: Names of the worker states, indexed by code ('freelancing': a freelancer holding >= 1 gig,
+#: see :mod:`netsim.market.gigs`; a freelancer without a gig is 'seeking').
+STATES = ("seeking", "employed", "out", "freelancing")
 
 V_OPEN, V_INTERNAL, V_FILLED, V_EXPIRED = 0, 1, 2, 3
 
@@ -67,6 +69,7 @@ class MarketState:
         dynamics: np.random.Generator,
         env: simpy.Environment,
         log: EventLog,
+        freelance: np.random.Generator | None = None,
     ) -> None:
         self.sc = sc = scenario
         self.rand = FastStream(dynamics)
@@ -90,6 +93,14 @@ class MarketState:
         self.knowledge = KnowledgeStocks(
             self.companies.n, sc.knowledge.carry, sc.knowledge.depreciation_rate_per_month
         )
+        # Freelancers and gigs (market/gigs.py): inert unless the scenario switches them on.
+        self.freelancers = sc.freelance.enabled
+        self.gigs = GigBook(world.workers.n)
+        self.project_len: dict[int, float] = {}  # project vacancy -> length (months)
+        self.freelancing_count = 0
+        self.contract: list[int] = []
+        if self.freelancers:
+            self._init_freelance(freelance)
 
     @property
     def n_stale(self) -> int:
@@ -107,6 +118,8 @@ class MarketState:
         self.dismiss_rate = lm.dismissal_rate_per_month
         self.reentry_rate = lm.reentry_rate_per_month
         self.always_hiring = lm.demand == "always_hiring"
+        self.pass_news = lm.on_the_job_news == "pass_to_contact"
+        self.referral_information = lm.referral_information
         # Plain-float copies of per-worker attributes: list indexing and float arithmetic are
         # several times faster than NumPy scalars in the event loop.
         self.skill_of = w.skill.tolist()
@@ -210,6 +223,9 @@ class MarketState:
         tenure_draw = gen.standard_exponential(n_employed)
         for k, i in enumerate(employed.tolist()):
             c = int(slots[k])
+            if self.freelancers and self.contract[i]:
+                self._initial_gig(i, c)  # the slot is the company's demand for a project
+                continue
             sat = float(sats[k])
             rate = self._quit_rate(i, c, sat) + self.dismiss_rate + self.exit_rate
             # Memoryless hazards: the elapsed tenure of a stationary stock is exponential.

@@ -19,18 +19,27 @@ class Vacancies:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: the vacancy life cycle."""
 
     def _open_vacancy(
-        self, c: int, origin: str, skill: int | None = None, market_only: bool = False
+        self,
+        c: int,
+        origin: str,
+        skill: int | None = None,
+        market_only: bool = False,
+        project_months: float | None = None,
     ) -> int:
+        """Open a vacancy at company c; a project (``project_months`` its length) if given."""
         v = len(self.vac_company)
         self.vac_company.append(c)
         self.vac_skill.append(self._draw_vacancy_skill(c) if skill is None else skill)
         self.vac_opened.append(self.env.now)
         self.vac_pos.append(-1)
+        if project_months is not None:
+            self.project_len[v] = project_months
         self.month.vacancies_opened += 1
         self.log.log(self.env.now, "vacancy_opened", origin, company=c, vacancy=v)
         vs = self.sc.vacancies
         internal = (
-            not market_only
+            project_months is None
+            and not market_only
             and self.is_large[c]
             and self.staff[c]
             and self.rand.random() < vs.internal_fill_share
@@ -55,6 +64,9 @@ class Vacancies:
 
     def _post(self, v: int) -> None:
         """Put vacancy v on the open market until filled or expired."""
+        if self.freelancers and v in self.project_len:
+            self._post_project(v)
+            return
         c = self.vac_company[v]
         self.vac_status[v] = V_OPEN
         lst = self.open_market[c]
@@ -70,7 +82,9 @@ class Vacancies:
     def _close_vacancy(self, v: int, status: int) -> None:
         """Set vacancy v's status; take it off the open market if it was there."""
         c = self.vac_company[v]
-        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
+        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0 and v in self.project_len:
+            self._unlist_project(v)
+        elif self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
             lst = self.open_market[c]
             p = self.vac_pos[v]
             last = lst.pop()

@@ -34,12 +34,15 @@ class WordOfMouth:
             return
         rand = self.rand
         teller = rand.choice(staff)
-        seeker = self._random_seeking_contact(teller)
+        # With freelancers, news goes to someone who can take it (positions to seeking
+        # employees, projects to freelancers below K clients; market/gigs.py).
+        pick = self._random_contact_for if self.freelancers else None
+        seeker = pick(teller, v) if pick else self._random_seeking_contact(teller)
         if seeker < 0:
             friend = self.net.random_neighbour(teller, rand)
             if friend < 0 or self.employer[friend] == c:
                 return
-            seeker = self._random_seeking_contact(friend)
+            seeker = pick(friend, v) if pick else self._random_seeking_contact(friend)
         if seeker >= 0:
             self._apply(seeker, c, v, "word_of_mouth")
 

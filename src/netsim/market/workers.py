@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import simpy
 
-from netsim.market.state import EMPLOYED, SEEKING
+from netsim.market.state import EMPLOYED, OUT, SEEKING
 
 
 class WorkerEvents:
@@ -38,7 +38,12 @@ class WorkerEvents:
             else:
                 delay = e / late
         else:
-            rate = self.find_rate[i] + self.exit_rate if st == SEEKING else self.reentry_rate
+            if st == SEEKING:
+                rate = self.find_rate[i] + self.exit_rate
+            elif st == OUT:
+                rate = self.reentry_rate
+            else:  # a freelancer on gigs (market/gigs.py)
+                rate = self._gig_search_rate(i) + self.exit_rate
             if rate <= 0.0:
                 return
             delay = self.rand.exponential(rate)
@@ -60,8 +65,10 @@ class WorkerEvents:
             self._seeking_event(i)
         elif st == EMPLOYED:
             self._employed_event(i)
-        else:
+        elif st == OUT:
             self._reenter(i)
+        else:
+            self._freelancing_event(i)
 
     def _seeking_event(self, i: int) -> None:
         u = self.rand.random() * (self.find_rate[i] + self.exit_rate)
@@ -86,6 +93,13 @@ class WorkerEvents:
             self._to_seeking(i)
         elif u < quit_rate + dismiss + self.exit_rate:
             self._exit_market(i)
+        elif self.pass_news:
+            # Calvo-Armengol & Jackson: the employed hearer passes the news on, to a seeking
+            # contact drawn uniformly; the news is lost if there is none.
+            seeker = self._random_seeking_contact(i)
+            if seeker >= 0:
+                self._search(seeker, "word_of_mouth")
+            self._schedule_worker(i)
         else:
             self._search(i, "market")
             if self.employer[i] == c:

@@ -24,10 +24,14 @@ from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
+from netsim.mechanisms.campaigns import Campaigns
+from netsim.mechanisms.freelance import FreelanceOutputs
+from netsim.mechanisms.ties import TieDynamics
 from netsim.output.recorder import CHANNELS, SEPARATION_REASONS, EventLog
 from netsim.platform.referral_platform import ReferralPlatform
 from netsim.scenario.schema import Scenario
 from netsim.world.build import build_world
+from netsim.world.edgelist import edge_frame
 from netsim.world.netstats import network_statistics
 from netsim.world.population import POLICIES, SIZE_CLASSES
 
@@ -48,7 +52,12 @@ class Simulation(LabourMarket):
         self.gens = gens
         world = build_world(sc, gens["population"], gens["graph"])
         super().__init__(
-            sc, world, gens["dynamics"], simpy.Environment(), EventLog(sc.outputs.event_log)
+            sc,
+            world,
+            gens["dynamics"],
+            simpy.Environment(),
+            EventLog(sc.outputs.event_log),
+            freelance=gens["freelance"],
         )
         self._stats_rng = gens["statistics"]
         self.series: list[dict] = []
@@ -61,6 +70,13 @@ class Simulation(LabourMarket):
             # Attached before the initial vacancies are posted, so it sees them too.
             self.platform = ReferralPlatform(sc, self.services(), self.hooks, gens["platform"])
             self.mechanisms.append(self.platform)
+        if sc.campaigns.enabled:
+            # Attached before the initial vacancies are posted: campaigns target them too.
+            self.mechanisms.append(Campaigns(sc, self.services(), self.hooks, gens["campaigns"]))
+        if self.freelancers:
+            self.mechanisms.append(FreelanceOutputs(self.services(), self.hooks))
+        if sc.ties.dynamics.enabled:
+            self.mechanisms.append(TieDynamics(sc, self.services(), self.hooks, gens["ties"]))
         self.populate(gens["population"])
 
     # ------------------------------------------------------------------ monthly record
@@ -75,6 +91,8 @@ class Simulation(LabourMarket):
             self.timers.release(m)
             self._record_month(m, with_network=every > 0 and m % every < 1e-9)
             self.vacancy_sampler.rebuild()
+            if self.freelancers:
+                self.project_sampler.rebuild()
             if self._progress is not None:
                 self._progress(float(m))
 
@@ -83,7 +101,7 @@ class Simulation(LabourMarket):
         mc = self.month
         prev_employed = self.series[-1]["employed"] if self.series else self.employed_count
         separations = sum(v for k, v in mc.separations.items() if k != "internal_move")
-        labour_force = self.employed_count + self.seeking_count
+        labour_force = self.employed_count + self.seeking_count + self.freelancing_count
         row = {
             "month": m,
             "time_months": t,
@@ -259,9 +277,12 @@ class Simulation(LabourMarket):
         """Every mechanism's own tables by name (see :class:`~netsim.engine.loop.MechanismOutputs`).
 
         The platform's ledger and chains are :class:`~netsim.output.results.RunResult` fields
-        of their own and not repeated here.
+        of their own and not repeated here. Every run gets ``edges``, the final social
+        network as an edge list (:func:`netsim.world.edgelist.edge_frame`).
         """
-        return self._mechanism_output("tables")
+        tables = self._mechanism_output("tables")
+        tables.setdefault("edges", edge_frame(self.net, self.env.now, self.employer))
+        return tables
 
     def _mechanism_output(self, method: str, *args) -> dict:
         """Merge the dicts that the mechanisms having ``method`` return (attachment order)."""

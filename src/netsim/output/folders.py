@@ -105,25 +105,26 @@ def check_run_dir(out_dir: str | Path, scenario_name: str) -> Path:
     return path
 
 
-def check_experiment_dir(out_dir: str | Path, experiment_name: str) -> Path:
+def check_experiment_dir(
+    out_dir: str | Path, experiment_name: str, kind: str = "experiment"
+) -> Path:
     """``out_dir`` as a Path if experiment ``experiment_name`` may write there, else raise.
 
     Allowed: a folder that does not exist yet, an empty folder, or an experiment folder of
     the same experiment (``manifest.json`` naming it): the sweep resumes there, keeping
-    every finished run. Everything else is refused as in :func:`check_run_dir`.
+    every finished run. Everything else is refused as in :func:`check_run_dir`. ``kind``
+    is the manifest key naming the owner (``"calibration"`` for a calibration's folder).
     """
     path = Path(out_dir)
     problem = _common_problem(path)
     if problem is None and path.is_dir() and any(path.iterdir()):
         manifest = _read_manifest(path)
         if manifest is None:
-            problem = _not_ours(path, "experiment folder")
-        elif "experiment" not in manifest:
-            problem = "is not an experiment folder (its manifest.json is a run's or another file)"
-        elif manifest["experiment"] != experiment_name:
-            problem = (
-                f"is the folder of experiment {manifest['experiment']!r}, not {experiment_name!r}"
-            )
+            problem = _not_ours(path, f"{kind} folder")
+        elif kind not in manifest:
+            problem = f"is not a {kind} folder (its manifest.json is another kind's or file)"
+        elif manifest[kind] != experiment_name:
+            problem = f"is the folder of {kind} {manifest[kind]!r}, not {experiment_name!r}"
     if problem is not None:
         raise _refusal(path, problem, experiment_name)
     return path

@@ -21,10 +21,16 @@ EVENT_KINDS = (
     "market_exit",
     "market_entry",
     "tie_formed",
+    # Freelancers' gigs (market/gigs.py): detail is the channel of a start, the reason of an end.
+    "gig_start",
+    "gig_end",
 )
 
-#: Hiring channels (``detail`` of a ``hire``).
-CHANNELS = ("market", "word_of_mouth", "internal", "platform")
+#: Hiring channels (``detail`` of a ``hire``; append only).
+CHANNELS = ("market", "word_of_mouth", "internal", "platform", "campaign")
+#: Channels only a mechanism uses: the mechanism reports their hire share in the summary,
+#: so that a run without it keeps the summary keys it always had.
+MECHANISM_CHANNELS = ("campaign",)
 #: Separation reasons (``detail`` of a ``separation``).
 SEPARATION_REASONS = (
     "quit",
@@ -35,12 +41,16 @@ SEPARATION_REASONS = (
     "internal_move",
 )
 #: Why a vacancy opened (``detail`` of ``vacancy_opened``).
-VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand")
+VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand", "project")
+#: Why a gig ended (``detail`` of ``gig_end``; also 'exit' and 'quit').
+GIG_END_REASONS = ("gig_end", "exit", "quit")
 #: Where a tie came from (``detail`` of ``tie_formed``).
 TIE_ORIGINS = ("initial", "file", "colleague", "platform")
 
 DETAILS = tuple(
-    dict.fromkeys(CHANNELS + SEPARATION_REASONS + VACANCY_ORIGINS + TIE_ORIGINS + ("",))
+    dict.fromkeys(
+        CHANNELS + SEPARATION_REASONS + VACANCY_ORIGINS + TIE_ORIGINS + GIG_END_REASONS + ("",)
+    )
 )
 
 #: Event-log columns and their meaning (ids are -1 where not applicable).
@@ -51,9 +61,9 @@ EVENT_COLUMNS = {
     "worker": "worker id",
     "company": "company id",
     "vacancy": "vacancy id",
-    "other": "hire: previous employer; tie: the other worker; separation: hire id ended",
-    "value": "hire: monthly salary (currency/month); tie: strength",
-    "hire": "hire id (hires and separations)",
+    "other": "hire: previous employer; tie: the other worker; separation, gig_end: hire id ended",
+    "value": "hire: monthly salary; gig_start: monthly rate (currency/month); tie: strength",
+    "hire": "hire id (hires, separations, gig starts and ends)",
 }
 
 

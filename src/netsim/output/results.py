@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,9 @@ from netsim.output.folders import (  # noqa: F401  (re-exported: the folder rule
     remove_stale_siblings,
 )
 from netsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Packages whose versions every manifest records.
 RECORDED_PACKAGES = (
@@ -87,6 +90,18 @@ class RunResult:
     chains: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: The mechanisms' own tables by name (e.g. ``edges``), each written as ``<name>.parquet``.
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def graph(self) -> nx.Graph:
+        """The run's final social network as an ``nx.Graph`` (from the ``edges`` table).
+
+        Nodes are all workers ``0..n-1``; edges carry ``origin``, ``strength`` (0..1),
+        ``created_months`` and ``refreshed_months`` (see
+        :func:`netsim.world.edgelist.edges_to_networkx`). Empty edges for a run folder
+        written before netsim exported its edge list.
+        """
+        from netsim.world.edgelist import edges_to_networkx
+
+        return edges_to_networkx(self.tables.get("edges"), n_nodes=len(self.workers))
 
     def __repr__(self) -> str:
         where = f", path={str(self.path)!r}" if self.path else ""

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netsim.output.recorder import CHANNELS
+from netsim.output.recorder import CHANNELS, MECHANISM_CHANNELS
 
 
 def _last_valid(series: pd.Series) -> float:
@@ -67,6 +67,8 @@ def summarize(
         "hires_per_month": hires_ext / max(len(months), 1),
     }
     for ch in CHANNELS:
+        if ch in MECHANISM_CHANNELS:
+            continue
         if ch == "internal":
             out["internal_share_of_all_hires"] = (
                 int(months["hires_internal"].sum()) / hires_all if hires_all else 0.0

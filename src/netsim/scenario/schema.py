@@ -12,8 +12,11 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
+from netsim.scenario.campaigns_schema import Campaigns
 from netsim.scenario.fields import MAX_BY_UNIT, MAX_PLUGIN_NUMBER, F, S, Section
+from netsim.scenario.freelance_schema import Freelance
 from netsim.scenario.platform_schema import Defences, Gaming, Payout, Platform
+from netsim.scenario.ties_schema import TieDynamics
 
 __all__ = [
     "MAX_BY_UNIT",
@@ -151,6 +154,13 @@ class LabourMarket(Section):
     on_the_job_search_rate_per_month: float = F(
         0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
     )
+    on_the_job_news: Literal["search", "pass_to_contact"] = F(
+        "search",
+        "-",
+        "What an employed worker does with news of a job (at the on-the-job search rate): "
+        "search = applies themself; pass_to_contact = passes it to a uniformly drawn seeking "
+        "contact, lost if there is none (Calvo-Armengol & Jackson 2004).",
+    )
     word_of_mouth_rate_per_month: float = F(
         4.0, "1/month", "Rate at which news of each open vacancy is passed on by its staff.", ge=0
     )
@@ -191,6 +201,15 @@ class LabourMarket(Section):
     )
     base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
     offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
+    referral_information: float = F(
+        0.0,
+        "probability",
+        "Chance that a hire through contacts (word of mouth, platform, staff referral) was "
+        "vetted by a referrer who knows both sides: its match quality (satisfaction) is then "
+        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016).",
+        ge=0,
+        le=1,
+    )
     restrict_quit_multiplier: float = F(
         1.3, "factor", "Quit hazard multiplier at restricting companies (lower satisfaction).", gt=0
     )
@@ -226,6 +245,9 @@ class Ties(Section):
         0.03, "1/month", "Rate at which an employed worker befriends a random colleague.", ge=0
     )
     colleague_tie_strength: float = F(0.3, "0..1", "Strength of a new colleague tie.", ge=0, le=1)
+    dynamics: TieDynamics = S(
+        TieDynamics, "Ties that grow and fade: platform ties, decay, reunions (off by default)."
+    )
 
 
 class Knowledge(Section):
@@ -274,4 +296,6 @@ class Scenario(Section):
     ties: Ties = S(Ties, "Tie formation.")
     knowledge: Knowledge = S(Knowledge, "Knowledge mixing.")
     platform: Platform = S(Platform, "The referral platform (off by default).")
+    campaigns: Campaigns = S(Campaigns, "Viral job campaigns (off by default).")
+    freelance: Freelance = S(Freelance, "Freelancers and project demand (off by default).")
     outputs: Outputs = S(Outputs, "Recorded outputs.")

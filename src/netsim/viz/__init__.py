@@ -18,7 +18,9 @@ Modules, one concept each:
   registry (:func:`~netsim.viz.style.figure_function`), legend and note helpers;
 - :mod:`~netsim.viz.data`: safe access to a run's tables, tenures and chain lengths;
 - :mod:`~netsim.viz.run_plots`: time-series and distribution figures of one run;
+- :mod:`~netsim.viz.freelance_plots`: freelancers' utilisation and gigs per freelancer;
 - :mod:`~netsim.viz.network_plot`: the ego network with its referral chains;
+- :mod:`~netsim.viz.campaign_plots`: viral job campaigns, reach against budget;
 - :mod:`~netsim.viz.experiment_plots`: metric against parameter, comparison, sensitivity;
 - :mod:`~netsim.viz.figure_sets`: all figures of a run or experiment, saving, plot folders;
 - :mod:`~netsim.viz.report`: one self-contained HTML page per run or experiment folder.
@@ -34,6 +36,7 @@ and report commands.
 
 from __future__ import annotations
 
+from netsim.viz.campaign_plots import plot_campaign_reach
 from netsim.viz.data import chain_lengths, completed_tenures, current_tenures, has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,
@@ -49,6 +52,7 @@ from netsim.viz.figure_sets import (
     run_figures,
     save_figures,
 )
+from netsim.viz.freelance_plots import plot_freelance
 from netsim.viz.network_plot import choose_ego, network_at_end, plot_ego_network
 from netsim.viz.report import (
     experiment_report_html,
@@ -74,6 +78,7 @@ from netsim.viz.style import (
     NetsimFigure,
     new_figure,
 )
+from netsim.viz.tie_plots import plot_reunions, plot_two_hop_within_skill
 
 __all__ = [
     "OKABE_ITO",
@@ -90,6 +95,10 @@ __all__ = [
     "plot_platform_money",
     "plot_knowledge_mixing",
     "plot_chain_lengths",
+    "plot_campaign_reach",
+    "plot_freelance",
+    "plot_reunions",
+    "plot_two_hop_within_skill",
     "plot_ego_network",
     "network_at_end",
     "choose_ego",

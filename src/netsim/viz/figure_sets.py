@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 # Imported for their figure registrations (run figures in reading order).
-from netsim.viz import network_plot, run_plots  # noqa: F401
+from netsim.viz import campaign_plots, freelance_plots, network_plot, run_plots, tie_plots  # noqa: F401,E501
 from netsim.viz.data import has_platform
 from netsim.viz.experiment_plots import (
     plot_comparison,
@@ -49,7 +49,8 @@ __all__ = [
 def run_figures(result: RunResult, *, network: bool = True) -> dict[str, Figure]:
     """Every figure that applies to the run, by file stem, in reading order.
 
-    Platform figures are left out of a run without the referral platform; ``network=False``
+    Platform figures are left out of a run without the referral platform, a mechanism's
+    figures out of a run without that mechanism; ``network=False``
     leaves out the ego network (which rebuilds the social network, the slowest figure).
     """
     platform = has_platform(result)
@@ -58,6 +59,8 @@ def run_figures(result: RunResult, *, network: bool = True) -> dict[str, Figure]
     for fn, info in sorted(FIGURES.values(), key=lambda item: item[1].network):
         if info.kind != "run" or (info.platform_only and not platform):
             continue
+        if not info.mechanism_present(result):
+            continue  # the run lacks the mechanism the figure shows
         if info.network and not network:
             continue
         figs[info.stem] = fn(result)

@@ -1,12 +1,13 @@
 """The ego-network figure: one worker's social ties and the referral chains through them.
 
-A :class:`~netsim.output.results.RunResult` does not hold the social network, so
-:func:`network_at_end` rebuilds it: the initial network is drawn again from the scenario and
-seed (construction is deterministic and does not advance the dynamics), and every
-``tie_formed`` event of the event log is added on top. The edge count is checked against the
-time series' final ``edges``; if the event log is off, or the rebuild fails or does not match,
-the figure draws chains and hires only (no social ties) and says so in its title. A run
-without platform hires shows the best-connected worker's ties, and says that too.
+:func:`network_at_end` reads the final social network from the run's edge list (``edges``).
+A run folder of an older netsim has none; then it rebuilds it: the initial network is drawn
+again from the scenario and seed (construction is deterministic and does not advance the
+dynamics), and every ``tie_formed`` event of the event log is added on top. The edge count
+is checked against the time series' final ``edges``; if the event log is off, or the
+rebuild fails or does not match, the figure draws chains and hires only (no social ties) and
+says so in its title. A run without platform hires shows the best-connected worker's ties,
+and says that too.
 
 May import :mod:`netsim.viz.style`, :mod:`netsim.viz.data`, networkx, numpy, pandas and
 matplotlib. The one use of the engine is the rebuild of the initial network in
@@ -59,9 +60,12 @@ def initial_network(result: RunResult) -> nx.Graph | None:
 def network_at_end(result: RunResult) -> nx.Graph | None:
     """The social network at the end of the run, rebuilt; ``None`` if that is impossible.
 
-    :func:`initial_network` plus the ``tie_formed`` events. Returned only if its edge count
-    at the last month end matches the time series' ``edges`` there.
+    From the run's edge list (``edges``, written by every run since ties can decay) if it
+    has one; else :func:`initial_network` plus the ``tie_formed`` events, returned only if
+    its edge count at the last month end matches the time series' ``edges`` there.
     """
+    if _edge_list(result) is not None:
+        return result.graph()
     ev = table(result, "events")
     if ev.empty or not result.scenario.outputs.event_log:
         return None
@@ -85,6 +89,14 @@ def network_at_end(result: RunResult) -> nx.Graph | None:
     if not checked and not _edges_match(G, last["edges"]):
         return None
     return G
+
+
+def _edge_list(result: RunResult) -> pd.DataFrame | None:
+    """The run's ``edges`` table if it has a usable one (older run folders have none)."""
+    edges = (getattr(result, "tables", None) or {}).get("edges")
+    if isinstance(edges, pd.DataFrame) and {"source", "target"} <= set(edges.columns):
+        return edges
+    return None
 
 
 def _edges_match(G: nx.Graph, recorded: float) -> bool:
@@ -341,7 +353,14 @@ def plot_ego_network(
     ax.margins(0.15)
     used = {rec["gaming"] for rec in arrows.values()}
     _legend(ax, ego, bool(placements), used, bool(ring_nodes))
-    source = "ties rebuilt from scenario + tie events" if G is not None else "no ties: chains only"
+    source = "no ties: chains only"
+    if G is not None:
+        from_list = _edge_list(result) is not None
+        source = (
+            "ties rebuilt from the run's edge list"
+            if from_list
+            else "ties rebuilt from scenario + tie events"
+        )
     hidden = f", {n_hidden} more contacts not shown" if n_hidden > 0 else ""
     chains = " and its referral chains" if arrows else ""
     none = "" if arrows else "; no platform hires in this run"

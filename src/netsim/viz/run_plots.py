@@ -115,11 +115,17 @@ def plot_labour_market(result: RunResult, ax: Axes | Any = None) -> Figure:
         draw_note(bottom, note)
         (top if top is not None else bottom).set_title(title)
         return fig
-    workers = (ts["employed"] + ts["seeking"] + ts["out_of_market"]).clip(lower=1)
+    # Freelancers holding a gig are a stock of their own (runs with freelancers only).
+    freelancing = ts["freelancing"] if "freelancing" in ts.columns else 0
+    workers = (ts["employed"] + ts["seeking"] + ts["out_of_market"] + freelancing).clip(lower=1)
     t = ts["time_months"]
     if top is not None:
         employed = 100 * ts["employed"] / workers
         top.plot(t, employed, color=_C["blue"], label="employed")
+        if "freelancing" in ts.columns:
+            in_work = 100 * (ts["employed"] + freelancing) / workers
+            top.plot(t, in_work, color=_C["blue"], linestyle="--", label="employed + freelancing")
+            top.legend(loc="lower right", fontsize=9)
         top.set_ylabel("employed\n(% of workers)")
         top.set_ylim(max(0.0, float(employed.min()) - 5), 100)
         top.set_title(title)
@@ -198,6 +204,8 @@ def plot_hires_by_channel(
     m = months(result)
     channels = ["market", "word_of_mouth", "platform"] + (["internal"] if include_internal else [])
     channels = [ch for ch in channels if f"hires_{ch}" in m.columns]
+    if "hires_campaign" in m.columns and m["hires_campaign"].sum() > 0:
+        channels.insert(3, "campaign")  # only runs with viral campaigns have such hires
     if "platform" in channels and not has_platform(result):
         channels.remove("platform")
     note = _blank(m, ("time_months",), rows="completed month")

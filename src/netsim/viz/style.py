@@ -62,6 +62,7 @@ CHANNEL_COLOURS = {
     "word_of_mouth": _C["orange"],
     "platform": _C["green"],
     "internal": _C["purple"],
+    "campaign": _C["sky_blue"],
 }
 #: Colour of each referrer strategy (honest or a kind of gaming).
 GAMING_COLOURS = {
@@ -123,13 +124,25 @@ class FigureInfo:
     ``kind`` is ``"run"`` (takes a RunResult) or ``"experiment"`` (takes DataFrames);
     ``stem`` is the file name of a run figure; ``platform_only`` figures are left out of a
     run's figure set when the run had no referral platform (they would only show the note);
-    ``network`` marks the (slow) ego-network figure, which the figure set can skip.
+    ``network`` marks the (slow) ego-network figure, which the figure set can skip;
+    ``table`` names the mechanism table a figure draws (e.g. ``campaigns``): it is left out
+    of the figure set of a run without that table, as ``platform_only`` figures are;
+    ``applies(result)``, if given, says whether the run has the mechanism a figure shows
+    (a run figure set leaves the figure out otherwise; called directly it draws a note).
     """
 
     kind: str
     stem: str = ""
     platform_only: bool = False
     network: bool = False
+    table: str = ""
+    applies: Callable[[Any], bool] | None = None
+
+    def mechanism_present(self, result: Any) -> bool:
+        """Whether ``result`` has the mechanism this figure shows (True for core figures)."""
+        if self.table and self.table not in (getattr(result, "tables", None) or {}):
+            return False
+        return self.applies is None or bool(self.applies(result))
 
 
 #: Every figure function, in definition order, with its :class:`FigureInfo`.
@@ -137,7 +150,13 @@ FIGURES: dict[str, tuple[Callable[..., Figure], FigureInfo]] = {}
 
 
 def figure_function(
-    kind: str, stem: str = "", *, platform_only: bool = False, network: bool = False
+    kind: str,
+    stem: str = "",
+    *,
+    platform_only: bool = False,
+    network: bool = False,
+    table: str = "",
+    applies: Callable[[Any], bool] | None = None,
 ) -> Callable[[Callable[..., Figure]], Callable[..., Figure]]:
     """Decorate a figure function: draw it under :data:`STYLE` and register it in :data:`FIGURES`.
 
@@ -153,7 +172,8 @@ def figure_function(
             with mpl.rc_context(STYLE):
                 return fn(*args, **kwargs)
 
-        info = FigureInfo(kind, stem or fn.__name__.removeprefix("plot_"), platform_only, network)
+        name = stem or fn.__name__.removeprefix("plot_")
+        info = FigureInfo(kind, name, platform_only, network, table, applies)
         wrapper.figure_info = info  # type: ignore[attr-defined]
         FIGURES[fn.__name__] = (wrapper, info)
         return wrapper

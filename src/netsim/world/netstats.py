@@ -86,3 +86,50 @@ def network_statistics(
     stats["clustering"] = float(clustering.mean())
     stats["two_hop_share"] = float(reach.mean() / (n - 1)) if n > 1 else 0.0
     return stats
+
+
+def two_hop_share_within(
+    net: SocialNetwork, groups: np.ndarray, rng: np.random.Generator, sample: int
+) -> float:
+    """Mean share of a worker's own group within two ties of them (e.g. groups = skills).
+
+    For each sampled worker ``s`` (uniform, without replacement, drawn from ``rng``; all
+    workers when ``sample >= n``, then ``rng`` is not drawn from): the number of other
+    workers of ``s``'s group who are ``s``'s contacts or contacts of contacts, divided by the
+    size of the group minus one. Workers alone in their group are left out; 0.0 if nobody is
+    left. With one group this is ``two_hop_share`` of :func:`network_statistics`. This is the
+    "national IT community" measure: 1 means everyone in a skill community knows everyone
+    else in it, at most through one common contact.
+    """
+    n = net.n
+    groups = np.asarray(groups, dtype=np.int64)
+    if n < 2:
+        return 0.0
+    size = np.bincount(groups)
+    if sample >= n:
+        nodes = np.arange(n)
+    else:
+        if sample < 1:
+            raise ValueError(f"sample must be >= 1, got {sample}")
+        nodes = np.sort(rng.choice(n, size=sample, replace=False))
+    nodes = nodes[size[groups[nodes]] > 1]
+    if len(nodes) == 0:
+        return 0.0
+    A = net.to_csr(weight=None)
+    deg = np.diff(A.indptr).astype(np.int64)
+    work = (A @ deg)[nodes]
+    chunk_of = np.cumsum(work) // _CHUNK_WORK
+    bounds = np.flatnonzero(np.diff(chunk_of)) + 1
+    share = np.empty(len(nodes))
+    for idx in np.split(np.arange(len(nodes)), bounds):
+        rows = nodes[idx]
+        R = A[rows]
+        Q = (R + R @ A).tocsr()
+        owner = np.repeat(np.arange(len(rows)), np.diff(Q.indptr))
+        g = groups[rows]
+        same = groups[Q.indices] == g[owner]
+        count = np.bincount(owner[same], minlength=len(rows))
+        # s itself is among its contacts' contacts whenever it has a contact.
+        count = count - (deg[rows] > 0)
+        share[idx] = count / (size[g] - 1)
+    return float(share.mean())

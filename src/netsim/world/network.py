@@ -2,13 +2,16 @@
 
 :class:`SocialNetwork` is an undirected simple graph on the workers ``0..n-1`` with one record
 per tie: strength (``0..1``), origin (why the tie exists: ``"initial"``, ``"colleague"``,
-``"platform"``, ``"file"``, or any other short string) and the time it formed (months since
-the start of the run). Ties are only added, never removed.
+``"platform"``, ``"file"``, or any other short string), the time it formed and the time it was
+last refreshed (months since the start of the run). Ties are added and refreshed; they are
+removed only when decay is switched on (:class:`~netsim.world.tie_decay.TieDecay`, an opt-in
+of the tie-dynamics mechanism): without decay a run's network only grows.
 
 Layout, chosen for speed and memory at 100,000 workers and 500,000 ties (about 60 MB):
 per-worker Python lists of neighbours (a uniform random neighbour is one index), a dict from
 the pair key ``min * n + max`` to the tie's row, and the tie records in typed arrays (one row
-per tie, in the order ties were added).
+per tie, in the order ties were added). A removed tie leaves a dead row (both ends -1) until
+dead rows outnumber live ones, when the arrays are compacted (amortised O(1) per removal).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from netsim.engine.gctools import gc_paused
+from netsim.world.tie_decay import TieDecay
 
 if TYPE_CHECKING:
     from netsim.engine.rng import FastStream
@@ -50,14 +54,34 @@ def _edge_arrays(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
 ORIGINS = ("initial", "colleague", "platform", "file")
 
 
-class SocialNetwork:
-    """Undirected ties among workers ``0..n-1`` with strength, origin and formation time.
+class SocialNetwork(TieDecay):
+    """Undirected ties among workers ``0..n-1`` with strength, origin, formation and refresh time.
 
     ``neighbours[u]`` is the list of ``u``'s neighbours in the order the ties were added; read
-    it freely but change ties only through :meth:`add_tie`.
+    it freely but change ties only through :meth:`add_tie`, :meth:`refresh` and
+    :meth:`remove_tie`. With decay on (:meth:`enable_decay`) the stored strength is the
+    tie's strength at its last refresh; see :class:`~netsim.world.tie_decay.TieDecay`.
     """
 
-    __slots__ = ("n", "neighbours", "origins", "_codes", "_index", "_u", "_v", "_s", "_o", "_t")
+    __slots__ = (
+        "n",
+        "neighbours",
+        "origins",
+        "_codes",
+        "_index",
+        "_u",
+        "_v",
+        "_s",
+        "_o",
+        "_t",
+        "_r",
+        "_dead",
+        "half_life",
+        "threshold",
+        "_due",
+        "_swept",
+        "_horizon",
+    )
 
     def __init__(self, n: int) -> None:
         if n < 0:
@@ -73,6 +97,13 @@ class SocialNetwork:
         self._s = array("d")
         self._o = array("B")
         self._t = array("d")
+        self._r = array("d")  # last refresh (months)
+        self._dead = 0
+        self.half_life = 0.0  # months; 0 = no decay
+        self.threshold = 0.0
+        self._due: dict[int, list[int]] = {}
+        self._swept = 0
+        self._horizon = 0.0
 
     # -- construction ----------------------------------------------------------------------
 
@@ -152,6 +183,7 @@ class SocialNetwork:
         self._s.frombytes(np.full(m, float(strength)).tobytes())
         self._o.frombytes(np.full(m, self._code(origin), dtype=np.uint8).tobytes())
         self._t.frombytes(np.full(m, float(time_months)).tobytes())
+        self._r.frombytes(np.full(m, float(time_months)).tobytes())
         # Neighbour lists in the same order sequential add_tie calls would give: endpoint
         # pairs interleaved (u gets v, then v gets u), stable-sorted by owner.
         owner = np.column_stack((u, v)).ravel()
@@ -176,10 +208,11 @@ class SocialNetwork:
         """Add the tie ``u``–``v``; return True if it is new.
 
         ``strength`` is in 0..1, ``time_months`` the formation time in months. If the tie
-        already exists, return False and keep the stronger of the two strengths (origin and
-        formation time stay those of the first tie). A self-loop (``u == v``) is refused:
-        nothing changes and the result is False. Raises ``IndexError`` for a worker outside
-        ``0..n-1``.
+        already exists, return False, keep the stronger of the two strengths (origin and
+        formation time stay those of the first tie) and refresh it at ``time_months`` (with
+        decay on, the clock restarts from the stored strength). A self-loop (``u == v``) is
+        refused: nothing changes and the result is False. Raises ``IndexError`` for a worker
+        outside ``0..n-1``.
         """
         n = self.n
         if not (0 <= u < n and 0 <= v < n):
@@ -191,6 +224,9 @@ class SocialNetwork:
         if row is not None:
             if strength > self._s[row]:
                 self._s[row] = strength
+            self._r[row] = time_months
+            if self.half_life:
+                self._schedule(key, self._s[row], time_months)
             return False
         code = self._codes.get(origin)
         if code is None:
@@ -205,9 +241,62 @@ class SocialNetwork:
         self._s.append(strength)
         self._o.append(code)
         self._t.append(time_months)
+        self._r.append(time_months)
         self.neighbours[u].append(v)
         self.neighbours[v].append(u)
+        if self.half_life:
+            self._schedule(key, strength, time_months)
         return True
+
+    def refresh(self, u: int, v: int, time_months: float) -> bool:
+        """Refresh the tie ``u``–``v`` at ``time_months``: its decay clock restarts from its
+        stored strength. Returns False (and does nothing) if there is no such tie."""
+        n = self.n
+        if u == v or not (0 <= u < n and 0 <= v < n):
+            return False
+        key = u * n + v if u < v else v * n + u
+        row = self._index.get(key)
+        if row is None:
+            return False
+        self._r[row] = time_months
+        if self.half_life:
+            self._schedule(key, self._s[row], time_months)
+        return True
+
+    def remove_tie(self, u: int, v: int) -> bool:
+        """Remove the tie ``u``–``v``; return False if there is none. O(degree)."""
+        n = self.n
+        if u == v or not (0 <= u < n and 0 <= v < n):
+            return False
+        row = self._index.pop(u * n + v if u < v else v * n + u, None)
+        if row is None:
+            return False
+        self.neighbours[u].remove(v)
+        self.neighbours[v].remove(u)
+        self._u[row] = -1
+        self._v[row] = -1
+        self._dead += 1
+        if self._dead > 1024 and 2 * self._dead > len(self._u):
+            self._compact()
+        return True
+
+    def _compact(self) -> None:
+        """Drop dead rows and rebuild the index (order of the live ties is kept)."""
+        live = np.frombuffer(self._u, dtype=np.int64) >= 0
+        columns = (("_u", "q"), ("_v", "q"), ("_s", "d"), ("_o", "B"), ("_t", "d"), ("_r", "d"))
+        for name, code in columns:
+            kept = np.frombuffer(getattr(self, name), dtype=np.dtype(code))[live]
+            setattr(self, name, array(code, kept.tobytes()))
+        n = self.n
+        keys = (np.frombuffer(self._u, np.int64) * n + np.frombuffer(self._v, np.int64)).tolist()
+        self._index = dict(zip(keys, range(len(keys)), strict=True))
+        self._dead = 0
+
+    def _live(self) -> np.ndarray | slice:
+        """Index of the live rows (a plain slice when nothing was removed)."""
+        if not self._dead:
+            return slice(None)
+        return np.frombuffer(self._u, dtype=np.int64) >= 0
 
     def has_tie(self, u: int, v: int) -> bool:
         """True if ``u`` and ``v`` are tied (False for ``u == v`` and out-of-range workers)."""
@@ -248,7 +337,7 @@ class SocialNetwork:
     @property
     def n_edges(self) -> int:
         """Number of ties."""
-        return len(self._u)
+        return len(self._u) - self._dead
 
     def degrees(self) -> np.ndarray:
         """Number of ties of every worker (int64 array of length ``n``)."""
@@ -259,26 +348,33 @@ class SocialNetwork:
 
         With ``data=True`` each is ``(u, v, strength, origin, formed_months)``.
         """
+        dead = self._dead
         if not data:
-            yield from zip(self._u, self._v, strict=True)
+            for u, v in zip(self._u, self._v, strict=True):
+                if not dead or u >= 0:
+                    yield u, v
             return
         origins = self.origins
         for u, v, s, o, t in zip(self._u, self._v, self._s, self._o, self._t, strict=True):
-            yield u, v, s, origins[o], t
+            if not dead or u >= 0:
+                yield u, v, s, origins[o], t
 
     def edge_arrays(self) -> dict[str, np.ndarray]:
-        """Copies of the tie records as arrays, in order added (e.g. for a results table).
+        """Copies of the live tie records as arrays, in order added (e.g. for a results table).
 
-        Keys: ``u`` and ``v`` (int64, ``u < v``), ``strength`` (float64, 0..1), ``origin``
-        (str array), ``formed_months`` (float64, months).
+        Keys: ``u`` and ``v`` (int64, ``u < v``), ``strength`` (float64, 0..1; with decay on,
+        the strength at the last refresh), ``origin`` (str array), ``formed_months`` and
+        ``refreshed_months`` (float64, months).
         """
+        live = self._live()
         codes = np.frombuffer(self._o, dtype=np.uint8) if len(self._o) else np.zeros(0, np.uint8)
         return {
-            "u": np.array(self._u, dtype=np.int64),
-            "v": np.array(self._v, dtype=np.int64),
-            "strength": np.array(self._s, dtype=np.float64),
-            "origin": np.asarray(self.origins, dtype=str)[codes],
-            "formed_months": np.array(self._t, dtype=np.float64),
+            "u": np.array(self._u, dtype=np.int64)[live],
+            "v": np.array(self._v, dtype=np.int64)[live],
+            "strength": np.array(self._s, dtype=np.float64)[live],
+            "origin": np.asarray(self.origins, dtype=str)[codes[live]],
+            "formed_months": np.array(self._t, dtype=np.float64)[live],
+            "refreshed_months": np.array(self._r, dtype=np.float64)[live],
         }
 
     def to_networkx(self) -> nx.Graph:
@@ -299,12 +395,13 @@ class SocialNetwork:
         ``weight=None`` — use the latter for structure, since zero strengths are stored as
         explicit zeros.
         """
-        u = np.array(self._u, dtype=np.int64)
-        v = np.array(self._v, dtype=np.int64)
+        live = self._live()
+        u = np.array(self._u, dtype=np.int64)[live]
+        v = np.array(self._v, dtype=np.int64)[live]
         if weight is None:
             data = np.ones(2 * len(u), dtype=np.int32)
         elif weight == "strength":
-            s = np.array(self._s, dtype=np.float64)
+            s = np.array(self._s, dtype=np.float64)[live]
             data = np.concatenate((s, s))
         else:
             raise ValueError(f"weight must be 'strength' or None, got {weight!r}")

@@ -1,0 +1,344 @@
+"""Viral job campaigns: a budget buys seeds, the job ad spreads as an independent cascade.
+
+Times in months, money in currency units; scenario keys under ``campaigns``
+(:mod:`netsim.scenario.campaigns_schema`).
+
+**Ideas.** Campaign ideas arrive as one aggregate Poisson process: a company of size class
+``k`` has ideas at rate ``campaigns.<k>.idea_rate_per_month``, so the total rate is the sum
+over companies and each arrival picks a class by its share of the rate and a company of the
+class uniformly (no per-company timers). Each idea has a quality ``q``, lognormal with mean 1
+(``quality_sigma``). The class's launch policy (:func:`launches`) decides: launch only if
+``q >= min_quality`` and (if ``needs_open_vacancy``) the company has a vacancy open on the
+market. The budget is lognormal around the class's median (``budget``, ``budget_sigma``).
+
+**Seeds.** ``seeds = ceil(a * ((budget - production_cost) / 1000)^b)`` with
+``a = seeds_per_1000`` and ``0 < b = seed_elasticity <= 1`` (:func:`seed_count`; no seeds
+if the budget does not cover the production cost): monotone in the budget and concave above
+the production cost (each extra seed costs more, as audiences saturate). The production cost
+(creative, landing page) is what makes a small budget inefficient. Seeds are drawn
+uniformly among all workers (an untargeted media buy); a seed out of the market is a wasted
+impression.
+
+**Spread.** An independent cascade (Kempe, Kleinberg & Tardos 2003) over the social graph as
+it is at launch (:func:`independent_cascade`): every reached person gets one chance to pass
+the ad to each contact not yet reached, with probability ``min(1, share_probability * q)``.
+Everyone in the market passes it on, employed or seeking (sharing costs nothing); people out
+of the market neither see nor share it. The spread is instantaneous: one breadth-first pass
+at launch (a campaign's weeks are short against the model's months), so the reach is known at
+once and the campaign needs no timers.
+
+**Applications.** In the order reached, a reached seeker applies with probability
+``1 - (1 - apply_probability)^brand`` and a reached employed person likewise with
+``apply_probability_employed`` (``brand`` is the company's brand strength at the start, median
+1 for SMEs: a known employer's ad draws more applicants, a firm without a brand draws none)
+to one of the company's open vacancies (one asking for their skill if there is one, else the
+first), through the ``campaign`` channel; the market's usual fit and wage rules decide, so an
+employed person is hired only if the offer beats their pay by the switch premium.
+Applications stop when the company has no open vacancy left.
+
+**Money.** The budget goes from the company to ``("outside", 0)`` in the ledger
+(``campaign_spend``). A campaign *pays* if its cost per hire (budget / hires) is below the
+platform's ``fee_per_hire``, the price of the alternative paid channel.
+
+Outputs: the ``campaigns`` table (one row per campaign), monthly columns ``campaigns``,
+``campaign_reach``, ``campaign_spend`` (and ``hires_campaign`` through the channel), company
+columns and summary numbers by size class. The mechanism draws only from the run's
+``campaigns`` stream.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from netsim.engine.hooks import Hooks, MonthEnd, VacancyClosed
+from netsim.engine.rng import FastStream
+from netsim.market.ledger import OUTSIDE
+from netsim.market.services import MarketServices
+from netsim.scenario.campaigns_schema import CampaignClass
+from netsim.scenario.schema import Scenario
+
+#: Size classes in the order of the world's codes (0 = SME, 1 = large).
+CLASSES = ("sme", "large")
+
+
+def expected_seeds(budget: float, a: float, b: float, production: float = 0.0) -> float:
+    """The real-valued seed curve ``a * ((budget - production) / 1000)^b`` (currency).
+
+    Zero for a budget at or below the ``production`` cost, concave above it (``b <= 1``).
+    """
+    media = budget - production
+    return a * (media / 1000.0) ** b if media > 0.0 else 0.0
+
+
+def seed_count(budget: float, a: float, b: float, cap: int, production: float = 0.0) -> int:
+    """Seeds a ``budget`` buys: ``ceil(expected_seeds(...))``, at most ``cap`` (see there)."""
+    return min(cap, math.ceil(expected_seeds(budget, a, b, production) - 1e-12))
+
+
+def independent_cascade(
+    seeds: Iterable[int],
+    neighbours: Callable[[int], Sequence[int]],
+    p: float,
+    rand: Callable[[], float],
+    active: Callable[[int], bool] | None = None,
+) -> list[int]:
+    """The people an independent cascade from ``seeds`` reaches, in breadth-first order.
+
+    Each reached person tries once, with probability ``p``, to pass to each neighbour not yet
+    reached; only ``active`` people (all if None) can be reached, seeds included. ``rand()``
+    returns a uniform draw on [0, 1).
+
+    The successful trials along a neighbour list are found by geometric skips (the gap to
+    the next success is ``floor(log(1 - U) / log(1 - p))``), so a reached person costs
+    O(1 + p * degree) draws instead of one per contact; a trial towards someone already
+    reached or inactive is simply ignored, which leaves the distribution unchanged.
+    """
+    reached: list[int] = []
+    seen: set[int] = set()
+    for s in seeds:
+        if s not in seen and (active is None or active(s)):
+            seen.add(s)
+            reached.append(s)
+    log_q = math.log1p(-p) if p < 1.0 else -math.inf
+    if p <= 0.0 or log_q == 0.0:  # (a p below ~1e-16 is no chance at all)
+        return reached
+    k = 0
+    while k < len(reached):
+        nbrs = neighbours(reached[k])
+        d = len(nbrs)
+        j = -1
+        while True:
+            # Next success: skip a Geometric(p) number of failed trials.
+            skip = math.log1p(-rand()) / log_q if log_q != -math.inf else 0.0
+            if skip >= d - j - 1:  # compared as a float: the skip may be huge
+                break
+            j += 1 + int(skip)
+            w = nbrs[j]
+            if w not in seen and (active is None or active(w)):
+                seen.add(w)
+                reached.append(w)
+        k += 1
+    return reached
+
+
+def launches(policy: CampaignClass, quality: float, open_vacancies: int) -> bool:
+    """Whether a company of a class with ``policy`` launches an idea of ``quality``."""
+    if quality < policy.min_quality:
+        return False
+    return open_vacancies > 0 or not policy.needs_open_vacancy
+
+
+class Campaigns:
+    """Viral job campaigns attached to one labour market (see the module docstring)."""
+
+    def __init__(
+        self, scenario: Scenario, market: MarketServices, hooks: Hooks, gen: np.random.Generator
+    ) -> None:
+        self.cfg = cfg = scenario.campaigns
+        self.fee = scenario.platform.fee_per_hire
+        self.market = market
+        self.gen = gen
+        self.rand = FastStream(gen)
+        self.policies = (cfg.sme, cfg.large)
+        size = np.asarray(market.world.companies.size_class)
+        self.brand = np.asarray(market.world.companies.brand, dtype=float).tolist()
+        self.members = [np.flatnonzero(size == k).tolist() for k in range(len(CLASSES))]
+        self.rates = [
+            pol.idea_rate_per_month * len(mem)
+            for pol, mem in zip(self.policies, self.members, strict=True)
+        ]
+        # Open market vacancies per company, with positions for O(1) removal.
+        self.open: dict[int, list[int]] = {}
+        self.pos: dict[int, int] = {}
+        self.rows: dict[str, list] = {k: [] for k in _COLUMNS}
+        self.month = dict.fromkeys(("campaigns", "campaign_reach", "campaign_spend"), 0)
+        self.month["campaign_spend"] = 0.0
+        self.hires_all = 0
+        self.hires_campaign = 0
+        hooks.vacancy_posted.append(self._on_posted)
+        hooks.vacancy_closed.append(self._on_closed)
+        hooks.month_end.append(self._on_month_end)
+
+    # ------------------------------------------------------------------ vacancies
+    def _on_posted(self, v: int) -> None:
+        c = self.market.vacancy_company(v)
+        lst = self.open.setdefault(c, [])
+        self.pos[v] = len(lst)
+        lst.append(v)
+
+    def _on_closed(self, ev: VacancyClosed) -> None:
+        p = self.pos.pop(ev.vacancy, None)
+        if p is None:  # an internal vacancy, never on the market
+            return
+        lst = self.open[ev.company]
+        last = lst.pop()
+        if last != ev.vacancy:
+            lst[p] = last
+            self.pos[last] = p
+
+    # ------------------------------------------------------------------ ideas
+    def start(self) -> None:
+        """Nothing to set up at time 0 (ideas come from :meth:`processes`)."""
+
+    def processes(self) -> list:
+        """The aggregate Poisson process of campaign ideas."""
+        return [self._ideas()]
+
+    def _ideas(self):
+        total = sum(self.rates)
+        if total <= 0.0:
+            return
+        m, rand = self.market, self.rand
+        sigma = self.cfg.quality_sigma
+        while True:
+            yield m.timeout(rand.exponential(total))
+            m.count_event()
+            k = 0 if rand.random() * total < self.rates[0] else 1
+            c = rand.choice(self.members[k])
+            quality = math.exp(sigma * rand.normal() - 0.5 * sigma * sigma)
+            pol = self.policies[k]
+            if launches(pol, quality, len(self.open.get(c, ()))):
+                budget = pol.budget * math.exp(pol.budget_sigma * rand.normal())
+                self.launch(c, k, budget, quality)
+
+    # ------------------------------------------------------------------ one campaign
+    def launch(self, c: int, size_class: int, budget: float, quality: float) -> dict:
+        """Run one campaign of company ``c`` now; returns its row of the campaigns table."""
+        m, cfg = self.market, self.cfg
+        t = m.now
+        m.ledger.pay(t, ("company", c), OUTSIDE, budget, "campaign_spend")
+        n = m.n_workers
+        k = seed_count(budget, cfg.seeds_per_1000, cfg.seed_elasticity, n, cfg.production_cost)
+        seeds = self.gen.choice(n, size=k, replace=False).tolist() if k else []
+        states = m.states
+        out = m.OUT
+        reached = independent_cascade(
+            seeds,
+            m.contacts,
+            min(1.0, cfg.share_probability * quality),
+            self.rand.random,
+            lambda i: states[i] != out,
+        )
+        seekers, applications, hires = self._apply_all(c, reached)
+        row = {
+            "company": c,
+            "size_class": CLASSES[size_class],
+            "time_months": t,
+            "budget": budget,
+            "seeds": k,
+            "quality": quality,
+            "reach": len(reached),
+            "seekers_reached": seekers,
+            "applications": applications,
+            "hires": hires,
+            "cost_per_hire": budget / hires if hires else math.inf,
+        }
+        for key, val in row.items():
+            self.rows[key].append(val)
+        mo = self.month
+        mo["campaigns"] += 1
+        mo["campaign_reach"] += len(reached)
+        mo["campaign_spend"] += budget
+        return row
+
+    def _apply_all(self, c: int, reached: list[int]) -> tuple[int, int, int]:
+        """Let the reached people apply to company ``c``; (seekers reached, applications, hires)."""
+        m, rand, cfg = self.market, self.rand, self.cfg
+        states, skills = m.states, m.skills
+        open_c = self.open.get(c, [])
+        brand = self.brand[c] if c < len(self.brand) else 1.0  # a firm born in the run
+        p_seeker = 1.0 - (1.0 - cfg.apply_probability) ** brand
+        p_employed = 1.0 - (1.0 - cfg.apply_probability_employed) ** brand
+        seekers = applications = hires = 0
+        for i in reached:
+            seeking = states[i] == m.SEEKING
+            seekers += seeking
+            if not open_c:
+                continue
+            if rand.random() >= (p_seeker if seeking else p_employed) or m.employer(i) == c:
+                continue
+            applications += 1
+            v = next((v for v in open_c if m.vacancy_skill(v) == skills[i]), open_c[0])
+            hires += m.apply(i, v, "campaign")
+        return seekers, applications, hires
+
+    # ------------------------------------------------------------------ outputs
+    def _on_month_end(self, ev: MonthEnd) -> None:
+        if ev.month > 0:  # the summary's hire shares count months 1..horizon
+            self.hires_all += ev.row.get("hires", 0)
+            self.hires_campaign += ev.row.get("hires_campaign", 0)
+        ev.row.update(self.month)
+        self.month = {"campaigns": 0, "campaign_reach": 0, "campaign_spend": 0.0}
+
+    def table(self) -> pd.DataFrame:
+        """One row per campaign (see :data:`_COLUMNS`)."""
+        df = pd.DataFrame({k: pd.Series(v, dtype=_COLUMNS[k]) for k, v in self.rows.items()})
+        df["size_class"] = pd.Categorical(df["size_class"], categories=list(CLASSES))
+        return df
+
+    def tables(self) -> dict:
+        """The ``campaigns`` table."""
+        return {"campaigns": self.table()}
+
+    def company_columns(self) -> dict:
+        """Campaigns launched, spend (currency) and campaign hires per company."""
+        n = self.market.n_companies
+        df = self.table()
+        out = {}
+        for name, col, how in (
+            ("campaigns", "budget", "size"),
+            ("campaign_spend", "budget", "sum"),
+            ("campaign_hires", "hires", "sum"),
+        ):
+            agg = df.groupby("company")[col].agg(how) if len(df) else pd.Series(dtype=float)
+            arr = np.zeros(n, dtype=np.float64 if how == "sum" and col == "budget" else np.int64)
+            arr[agg.index.to_numpy(dtype=np.int64)] = agg.to_numpy()
+            out[name] = arr
+        return out
+
+    def summary(self, t_months: float) -> dict:
+        """Headline numbers: hire share of the channel, and per size class counts and costs.
+
+        ``campaign_cost_per_hire_<class>`` is total spend / total hires (inf without hires);
+        ``campaign_paid_share_<class>`` the share of campaigns whose cost per hire was below
+        the platform's fee per hire.
+        """
+        df = self.table()
+        out: dict = {
+            "hire_share_campaign": (
+                self.hires_campaign / self.hires_all if self.hires_all else 0.0
+            ),
+            "campaigns": len(df),
+            "campaign_spend": float(df["budget"].sum()),
+        }
+        for k in CLASSES:
+            d = df[df["size_class"] == k]
+            spend, hires = float(d["budget"].sum()), int(d["hires"].sum())
+            out[f"campaigns_{k}"] = len(d)
+            out[f"campaign_hires_{k}"] = hires
+            out[f"campaign_reach_mean_{k}"] = float(d["reach"].mean()) if len(d) else math.nan
+            out[f"campaign_cost_per_hire_{k}"] = spend / hires if hires else math.nan
+            out[f"campaign_paid_share_{k}"] = (
+                float((d["cost_per_hire"] < self.fee).mean()) if len(d) else math.nan
+            )
+        return out
+
+
+#: Columns of the campaigns table and their dtypes (money in currency, time in months).
+_COLUMNS = {
+    "company": "int64",
+    "size_class": "object",
+    "time_months": "float64",
+    "budget": "float64",
+    "seeds": "int64",
+    "quality": "float64",
+    "reach": "int64",
+    "seekers_reached": "int64",
+    "applications": "int64",
+    "hires": "int64",
+    "cost_per_hire": "float64",
+}

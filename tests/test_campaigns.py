@@ -1,0 +1,222 @@
+"""Viral job campaigns (netsim.mechanisms.campaigns): cascade closed forms, seed curve,
+money, direction over seeded replications, and 'off leaves a run unchanged'."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import small_scenario
+from netsim.mechanisms.campaigns import (
+    expected_seeds,
+    independent_cascade,
+    launches,
+    seed_count,
+)
+from netsim.model.loading import load_scenario
+from netsim.model.run import simulate
+from netsim.scenario import NetsimInputError
+from netsim.scenario.campaigns_schema import CampaignClass
+
+SHIPPED = Path(__file__).resolve().parents[1] / "scenarios" / "viral_campaigns.yaml"
+
+
+def mean_reach(adj, seeds, p, reps=4000, seed=0):
+    """Mean and standard error of the cascade size over ``reps`` replications."""
+    rng = np.random.default_rng(seed)
+    sizes = [len(independent_cascade(seeds, adj.__getitem__, p, rng.random)) for _ in range(reps)]
+    return float(np.mean(sizes)), float(np.std(sizes) / math.sqrt(reps))
+
+
+def adjacency(g: nx.Graph) -> dict[int, list[int]]:
+    return {u: list(g.neighbors(u)) for u in g.nodes}
+
+
+# ---------------------------------------------------------------- cascade closed forms
+def test_star_seeded_at_hub_reaches_one_plus_pk():
+    k, p = 20, 0.3
+    mean, se = mean_reach(adjacency(nx.star_graph(k)), [0], p)
+    assert abs(mean - (1 + p * k)) < 4 * se + 1e-9
+
+
+def test_path_seeded_at_an_end_reaches_sum_of_powers():
+    n, p = 12, 0.6
+    mean, se = mean_reach(adjacency(nx.path_graph(n)), [0], p)
+    assert abs(mean - sum(p**d for d in range(n))) < 4 * se
+
+
+def test_kary_tree_reaches_sum_of_pk_powers():
+    k, depth, p = 3, 4, 0.4
+    g = nx.balanced_tree(k, depth)
+    mean, se = mean_reach(adjacency(g), [0], p)
+    assert abs(mean - sum((p * k) ** d for d in range(depth + 1))) < 4 * se
+
+
+def test_cascade_edge_cases():
+    adj = adjacency(nx.path_graph(5))
+    assert independent_cascade([0, 0, 3], adj.__getitem__, 0.0, lambda: 0.0) == [0, 3]
+    assert independent_cascade([0], adj.__getitem__, 1.0, lambda: 0.5) == [0, 1, 2, 3, 4]
+    # Inactive people are neither reached nor pass the ad on: the path is cut at 2.
+    got = independent_cascade([0], adj.__getitem__, 1.0, lambda: 0.5, lambda i: i != 2)
+    assert got == [0, 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 40),
+    density=st.floats(0.0, 0.3),
+    p=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+    n_seeds=st.integers(1, 5),
+)
+def test_reach_stays_within_the_seeds_components(n, density, p, seed, n_seeds):
+    g = nx.gnp_random_graph(n, density, seed=seed)
+    rng = np.random.default_rng(seed)
+    seeds = rng.integers(0, n, n_seeds).tolist()
+    reached = independent_cascade(seeds, adjacency(g).__getitem__, p, rng.random)
+    component = set().union(*(nx.node_connected_component(g, s) for s in seeds))
+    assert len(reached) == len(set(reached)) <= len(component)
+    assert set(reached) <= component and set(seeds) <= set(reached)
+
+
+# ---------------------------------------------------------------- seeds and policy
+def test_seed_count_is_monotone_and_concave_in_budget():
+    a, b, production = 5.0, 0.6, 2000.0
+    budgets = np.linspace(production, 100_000, 400)
+    curve = np.array([expected_seeds(x, a, b, production) for x in budgets])
+    assert np.all(np.diff(curve) > 0)
+    assert np.all(np.diff(curve, 2) <= 1e-9)  # concave above the production cost
+    counts = [seed_count(x, a, b, 10**9, production) for x in np.linspace(0, 100_000, 1000)]
+    assert counts[0] == 0 and all(np.diff(counts) >= 0)
+    assert seed_count(production, a, b, 99, production) == 0
+    assert seed_count(3000.0, a, b, 99, production) == 5  # ceil(5 * 1^0.6)
+    assert seed_count(10**8, a, b, 42, production) == 42  # at most every worker
+    # Linear (b = 1) is allowed and gives a constant price per seed.
+    assert expected_seeds(4000.0, 2.0, 1.0) == pytest.approx(8.0)
+
+
+def test_launch_policy():
+    sme = CampaignClass(min_quality=1.5)
+    assert not launches(sme, 1.4, 3)
+    assert launches(sme, 1.6, 3)
+    assert not launches(sme, 2.0, 0)
+    assert launches(CampaignClass(needs_open_vacancy=False), 0.1, 0)
+
+
+def test_bad_seed_scale_is_an_input_error():
+    with pytest.raises(NetsimInputError, match="seeds_per_1000"):
+        small_scenario(campaigns={"enabled": True, "seeds_per_1000": 0})
+
+
+# ---------------------------------------------------------------- runs
+def campaign_scenario(**campaigns):
+    """The shipped scenario, small: 1,000 workers, 30 companies, 36 months."""
+    sc = load_scenario(
+        SHIPPED, ["population.workers=1000", "companies.count=30", "horizon_months=36"]
+    )
+    return sc.model_copy(update={"campaigns": sc.campaigns.model_copy(update=campaigns)}, deep=True)
+
+
+def test_money_and_counts_add_up():
+    r = simulate(campaign_scenario(), 3)
+    df = r.tables["campaigns"]
+    assert len(df) > 20
+    led = r.ledger
+    spend = led[led["reason"] == "campaign_spend"]
+    assert spend["amount"].sum() == pytest.approx(df["budget"].sum(), rel=1e-12)
+    assert (spend["payer_kind"] == "company").all() and (spend["payee_kind"] == "outside").all()
+    # Each company's balance fell by exactly its budgets (nothing else moves money here).
+    paid = spend.groupby("payer")["amount"].sum()
+    per_company = df.groupby("company")["budget"].sum()
+    pd.testing.assert_series_equal(
+        paid, per_company, check_names=False, check_index_type=False, rtol=1e-12
+    )
+    comp = r.companies.set_index("company")
+    assert comp["campaign_spend"].sum() == pytest.approx(df["budget"].sum())
+    assert comp["campaigns"].sum() == len(df)
+    # Counts: hires <= applications <= reach; seekers reached <= reach; hires by channel.
+    assert (df["hires"] <= df["applications"]).all()
+    assert (df["applications"] <= df["reach"]).all()
+    assert (df["seekers_reached"] <= df["reach"]).all()
+    assert (df["reach"] > 0).any() and (df["hires"] > 0).any()
+    ts = r.timeseries
+    assert ts["hires_campaign"].sum() == df["hires"].sum() == comp["campaign_hires"].sum()
+    assert ts["campaigns"].sum() == len(df)
+    assert ts["campaign_reach"].sum() == df["reach"].sum()
+    ev = r.events
+    assert ((ev["kind"] == "hire") & (ev["detail"] == "campaign")).sum() == df["hires"].sum()
+    assert r.summary["campaigns"] == len(df)
+    assert 0 < r.summary["hire_share_campaign"] < 1
+
+
+def _campaigns_over_seeds(scenario, seeds=range(1, 6)) -> pd.DataFrame:
+    return pd.concat([simulate(scenario, s).tables["campaigns"] for s in seeds])
+
+
+def test_bigger_budget_reaches_more_over_seeds():
+    """Same ideas, 5 seeds: 10x the media budget buys ~4x the seeds (8 -> 31) and reaches
+    clearly more people (> 1.4x), but less than 4x: cascades from many seeds overlap in a
+    1,000-worker graph, so reach is concave in the budget too."""
+    kw = {"quality_sigma": 0.3}
+    small = campaign_scenario(
+        **kw,
+        large=CampaignClass(idea_rate_per_month=0.2, budget=4000, budget_sigma=0),
+        sme=CampaignClass(idea_rate_per_month=0.05, budget=4000, budget_sigma=0),
+    )
+    big = campaign_scenario(
+        **kw,
+        large=CampaignClass(idea_rate_per_month=0.2, budget=22000, budget_sigma=0),
+        sme=CampaignClass(idea_rate_per_month=0.05, budget=22000, budget_sigma=0),
+    )
+    big, small = _campaigns_over_seeds(big), _campaigns_over_seeds(small)
+    assert (big["seeds"] == 31).all() and (small["seeds"] == 8).all()
+    assert 1.4 * small["reach"].mean() < big["reach"].mean() < 31 / 8 * small["reach"].mean()
+
+
+def test_better_ideas_reach_more_over_seeds():
+    """Within the shipped scenario's campaigns over 5 seeds, at one fixed budget, reach
+    rises with idea quality (rank correlation > 0.4) and good ideas (q > 1.5) reach at
+    least three times as far as poor ones (q < 0.8)."""
+    fixed = CampaignClass(idea_rate_per_month=0.1, budget=5000, budget_sigma=0)
+    sc = campaign_scenario(large=fixed, sme=fixed)
+    df = _campaigns_over_seeds(sc)
+    assert df["quality"].corr(df["reach"], method="spearman") > 0.4
+    good = df.loc[df["quality"] > 1.5, "reach"].mean()
+    poor = df.loc[df["quality"] < 0.8, "reach"].mean()
+    assert good > 3 * poor
+
+
+def test_large_budgets_pay_and_sme_ideas_do_not_over_seeds():
+    """The shipped scenario's claim, over 5 seeds at full size: large campaigns cost less
+    per hire than the platform fee, SME campaigns more."""
+    sc = load_scenario(SHIPPED)
+    df = _campaigns_over_seeds(sc)
+    by = df.groupby("size_class", observed=True)
+    cost = by["budget"].sum() / by["hires"].sum()
+    fee = sc.platform.fee_per_hire
+    assert cost["large"] < fee < cost["sme"]
+
+
+# ---------------------------------------------------------------- off == unchanged
+def test_off_leaves_a_run_unchanged():
+    base = simulate(small_scenario(), 7)
+    # Other campaign keys changed, but switched off: not attached, nothing drawn.
+    off = simulate(small_scenario(campaigns={"enabled": False, "seeds_per_1000": 50.0}), 7)
+    assert off.summary == base.summary
+    pd.testing.assert_frame_equal(off.timeseries, base.timeseries)
+    assert "campaigns" not in off.tables
+    assert "hire_share_campaign" not in base.summary
+    # Switched on without ideas: its own stream, so every other draw stays the same.
+    idle = CampaignClass(idea_rate_per_month=0.0)
+    on = simulate(small_scenario(campaigns={"enabled": True, "large": idle, "sme": idle}), 7)
+    cols = list(base.timeseries.columns)
+    pd.testing.assert_frame_equal(on.timeseries[cols], base.timeseries)
+    assert {k: on.summary[k] for k in base.summary} == base.summary
+    assert len(on.tables["campaigns"]) == 0
