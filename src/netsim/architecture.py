@@ -43,6 +43,7 @@ LAYERS = (
     "model",
     "experiments",
     "viz",
+    "ui",
 )
 
 #: Top-level modules through which users come in; no room imports them.

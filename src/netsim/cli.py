@@ -1,4 +1,4 @@
-"""The ``netsim`` command line: validate, run, sweep, plot, report, schema, docs.
+"""The ``netsim`` command line: validate, run, sweep, plot, report, schema, docs, ui.
 
 Part of the front door (with :mod:`netsim.api` and :mod:`netsim.docgen`): nothing in the
 rooms imports it. Bad input (a :class:`~netsim.scenario.errors.NetsimInputError`) prints one
@@ -150,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("dir", metavar="DIR", type=Path, help="run folder or experiment folder")
     p.set_defaults(handler=_cmd_report)
+
+    p = sub.add_parser(
+        "ui", help="the lecture in the browser: run a scenario live, change the rule, compare"
+    )
+    p.add_argument("file", metavar="SCENARIO", nargs="?", help="scenario YAML file to open")
+    p.add_argument("--port", type=_positive, default=5006, metavar="N", help="port (default 5006)")
+    p.add_argument("--no-show", action="store_true", help="do not open a browser tab")
+    p.set_defaults(handler=_cmd_ui)
     return parser
 
 
@@ -386,6 +394,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if result.failed:
         print(f"failed runs: see {result.path / 'failures'}", file=sys.stderr)
         return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def _cmd_ui(args: argparse.Namespace) -> int:
+    try:  # imported here: Panel is an extra, and `netsim --help` must stay fast
+        from netsim.ui.app import serve
+    except ImportError as exc:
+        print(
+            f"netsim ui needs the 'ui' extra ({exc.name} is missing): pip install 'netsim[ui]'",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if args.port > 65535:
+        print(f"netsim ui: --port must be at most 65535, got {args.port}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    serve(args.file, args.port, show=not args.no_show)
     return EXIT_OK
 
 

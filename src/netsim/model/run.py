@@ -11,7 +11,7 @@ from netsim.output.results import RunResult, build_manifest
 from netsim.output.summary import summarize
 from netsim.scenario.schema import Scenario
 
-__all__ = ["simulate"]
+__all__ = ["collect", "simulate"]
 
 
 def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunResult:
@@ -20,6 +20,15 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
     resolved = scenario.model_copy(update={"seed": seed})
     start = time.perf_counter()
     sim = Simulation(resolved, seed).run(progress=progress)
+    return collect(sim, time.perf_counter() - start)
+
+
+def collect(sim: Simulation, wall_seconds: float) -> RunResult:
+    """The tables of a simulation as they stand (finished, or stopped early by the UI).
+
+    ``wall_seconds`` is the run time recorded in the manifest.
+    """
+    resolved, seed = sim.sc, sim.seed
     timeseries = sim.timeseries()
     workers = sim.worker_table()
     events = sim.events()
@@ -38,7 +47,7 @@ def simulate(scenario: Scenario, seed: int | None = None, progress=None) -> RunR
     extra = {"ledger": sim.ledger.to_frame()} if len(sim.ledger) else {}
     if sim.platform is not None:
         extra = {"ledger": sim.ledger.to_frame(), "chains": sim.platform.chain_table()}
-    wall = time.perf_counter() - start
+    wall = wall_seconds
     return RunResult(
         scenario=resolved,
         seed=seed,

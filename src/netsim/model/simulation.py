@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from netsim.engine.gctools import gc_relaxed
 from netsim.engine.hooks import Hire, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
@@ -174,12 +175,39 @@ class Simulation(LabourMarket):
     def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
         """Simulate until ``horizon_months``; ``progress(t_months)`` is called each month."""
         self._progress = progress
+        run_processes(self.env, self._start_processes(), self.sc.horizon_months + 1e-9)
+        return self
+
+    def _start_processes(self) -> list:
         procs = [*self.processes(), self._month_process()]
         for mechanism in self.mechanisms:
             mechanism.start()
             procs.extend(mechanism.processes())
-        run_processes(self.env, procs, self.sc.horizon_months + 1e-9)
+        return procs
+
+    def start(self, progress: Callable[[float], None] | None = None) -> Simulation:
+        """Start the run without advancing time; then call :meth:`advance` (live stepping).
+
+        ``start()`` followed by ``advance`` to ``horizon_months`` in any number of steps
+        gives exactly the tables of :meth:`run`: each step stops just after a month's end.
+        """
+        self._progress = progress
+        for proc in self._start_processes():  # the order of run_processes: it fixes ties
+            self.env.process(proc)
         return self
+
+    def advance(self, to_months: float) -> Simulation:
+        """Simulate up to ``to_months`` (capped at ``horizon_months``); needs :meth:`start`."""
+        until = min(float(to_months), self.sc.horizon_months) + 1e-9
+        if until > self.env.now:
+            with gc_relaxed():
+                self.env.run(until=until)
+        return self
+
+    @property
+    def month_reached(self) -> int:
+        """Whole months simulated so far (the last month with a row in :meth:`timeseries`)."""
+        return int(self.series[-1]["month"]) if self.series else 0
 
     # ------------------------------------------------------------------ tables
     def timeseries(self) -> pd.DataFrame:

@@ -1,0 +1,230 @@
+"""``netsim ui`` in a real browser: Debian's Chromium driven by Playwright.
+
+The app is started as ``netsim ui`` would be, on a free port; the tests load the page,
+change a widget (and see a bad value's message), run 12 months and watch the charts grow,
+export the run folder, and run compare mode. Skipped only when no ``chromium`` is installed
+(``.ci/run`` installs it); every other failure fails. Set ``NETSIM_SCREENSHOTS=docs/img`` to
+keep the screenshots (``ui-*.png``) there; otherwise they go to pytest's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import small_scenario
+from netsim.api import load
+
+CHROMIUM = shutil.which("chromium")
+if CHROMIUM is None:
+    print("test_ui_browser: no `chromium` on PATH (apt-get install -y chromium); skipped")
+    pytest.skip("no chromium on PATH (apt-get install -y chromium)", allow_module_level=True)
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+#: Generous bounds (seconds): the machine is shared; docs/performance.md has the timings.
+START_S = 30
+WAIT_MS = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _shot(page: Page, name: str, tmp: Path) -> Path:
+    folder = Path(os.environ.get("NETSIM_SCREENSHOTS") or tmp)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"ui-{name}.png"
+    page.screenshot(path=path)
+    try:  # keep the kept files small; 256 colours keep every chart colour apart
+        from PIL import Image
+
+        Image.open(path).convert("RGB").quantize(256).save(path, optimize=True)
+    except ImportError:
+        pass
+    return path
+
+
+def _rows(page: Page, source: str) -> int:
+    return page.evaluate(
+        "name => Bokeh.documents[0].get_model_by_name(name).data.month.length", source
+    )
+
+
+def _text(page: Page, css: str) -> str:
+    return page.locator(css).first.evaluate(
+        "e => (e.shadowRoot ? e.shadowRoot.textContent : e.textContent)"
+    )
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """``netsim ui SCENARIO --port N --no-show`` in a scratch folder; its URL and folder."""
+    folder = tmp_path_factory.mktemp("ui")
+    sc = small_scenario(
+        name="lecture",
+        horizon_months=36,
+        population={"workers": 1500},
+        companies={"count": 60},
+        platform={
+            "enabled": True,
+            "member_share": 0.3,
+            "payout": {"rule": "flat", "params": {"bonus": 2000}},
+            "gaming": {"rotation_share": 0.3},
+        },
+    )
+    path = folder / "lecture.yaml"
+    path.write_text(yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
+    port = _free_port()
+    began = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netsim", "ui", str(path), "--port", str(port), "--no-show"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert "serving" in line, line + proc.stdout.read()
+        yield {"url": f"http://localhost:{port}/", "folder": folder, "began": began}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app):
+    """One tab for the whole module (loading a page is the slow part): the tests below run
+    in file order, as a lecturer would: look, change, run, export, compare, upload."""
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    page.set_default_timeout(WAIT_MS)
+    page.goto(app["url"])
+    page.get_by_text("Month 0 of 36").wait_for()
+    yield page
+    page.close()
+
+
+def test_page_is_usable_soon_after_start(app, page):
+    assert time.perf_counter() - app["began"] < START_S
+    assert _rows(page, "chart-unemployment") == 0
+
+
+def test_change_a_widget_run_twelve_months_and_export(app, page, tmp_path):
+    # A bad value gets the scenario file's message, and Start is refused meanwhile.
+    share = page.locator(".setting-platform-member-share input")
+    share.fill("1.5")
+    share.press("Enter")
+    page.locator(".netsim-message").wait_for()
+    message = _text(page, ".netsim-message")
+    assert "lecture.yaml: platform.member_share: must be <= 1, got 1.5 (set in the UI)" in message
+    assert page.get_by_role("button", name="Start").is_disabled()
+    share.fill("0.3")
+    share.press("Enter")
+    page.locator(".netsim-message").wait_for(state="hidden")
+
+    # Switching the rule shows its parameters and resets the run to it.
+    page.locator(".setting-platform-payout-rule select").select_option("deferred")
+    page.get_by_text("deferred rule").wait_for()
+    params = page.locator(".setting-platform-payout-params input")
+    assert params.input_value() == "{bonus: 2000.0, retention_months: 12.0}"
+
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Month 1 of 36").wait_for()
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('chart-unemployment').data.month.length"
+        " >= 13"
+    )
+    page.get_by_role("button", name="Pause").click()
+    # On a busy machine the browser may lag behind the engine, which may have finished.
+    page.get_by_text(re.compile("paused|finished")).wait_for()
+    time.sleep(1.0)  # the last queued month reaches the page
+    status = _text(page, ".netsim-status")
+    month = int(status.split("Month ")[1].split(" of")[0])
+    assert month >= 12
+    for chart in ("unemployment", "hires", "churn", "payouts", "platform"):
+        assert _rows(page, f"chart-{chart}") == month + 1, chart
+    assert page.evaluate(
+        "() => Bokeh.documents[0].get_model_by_name('network-nodes').data.x.length"
+    ) > 1
+    _shot(page, "live", tmp_path)
+
+    page.locator(".bk-tab", has_text="Export").click()
+    folder = page.locator(".netsim-export-dir input")
+    folder.fill(str(tmp_path / "exported"))
+    folder.press("Enter")
+    page.get_by_role("button", name="Export run folder").click()
+    page.get_by_text("Exported month").wait_for()
+    run = load(tmp_path / "exported")
+    assert len(run.timeseries) == month + 1
+    assert run.scenario.platform.payout.rule == "deferred"
+    pngs = sorted(p.name for p in (tmp_path / "exported" / "plots").glob("ui-*.png"))
+    assert pngs == [
+        "ui-churn.png", "ui-hires-by-channel.png", "ui-labour-market.png", "ui-platform-money.png"
+    ]  # fmt: skip
+    _shot(page, "export", tmp_path)
+
+
+def test_compare_mode(page, tmp_path):
+    # A: pay per hit (the sidebar); B: the tab's default change, a deferred bonus.
+    page.locator(".setting-platform-payout-rule select").select_option("flat")
+    page.get_by_text("press Reset to run them").wait_for()  # the run so far stays deferred
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("flat rule").wait_for()
+    page.locator(".bk-tab", has_text="Compare").click()
+    page.get_by_role("button", name="Run A and B").click()
+    page.wait_for_function(
+        "() => Bokeh.documents[0].get_model_by_name('chart-compare-payouts_gamed')"
+        ".data.month.length >= 13"
+    )
+    page.get_by_role("button", name="Pause both").click()
+    table = _text(page, ".netsim-compare-table")
+    assert "payouts, gamed" in table and "B − A" in table
+    data = page.evaluate(
+        "() => { const d = Bokeh.documents[0].get_model_by_name("
+        "'chart-compare-payouts_gamed').data;"
+        " return [Array.from(d.a_payouts_gamed), Array.from(d.b_payouts_gamed)]; }"
+    )
+    n = min(len(data[0]), len(data[1]))
+    assert data[0][:n] != data[1][:n]  # the rules differ, so what gamers earn differs
+    _shot(page, "compare", tmp_path)
+
+
+def test_upload_a_scenario(page, tmp_path):
+    good = small_scenario(name="uploaded", horizon_months=12)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(good.model_dump(mode="json"), sort_keys=False))
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("Month 0 of 12").wait_for()
+    assert "300 workers" in _text(page, ".netsim-status")
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: broken\npopulation: {wokers: 10}\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator(".netsim-message").wait_for()
+    message = _text(page, ".netsim-message")
+    assert "broken.yaml: population.wokers" in message and "did you mean 'workers'" in message
