@@ -29,8 +29,9 @@ once and the campaign needs no timers.
 
 **Applications.** In the order reached, a reached seeker applies with probability
 ``1 - (1 - apply_probability)^brand`` and a reached employed person likewise with
-``apply_probability_employed`` (``brand`` is the company's brand strength at the start, median
-1 for SMEs: a known employer's ad draws more applicants, a firm without a brand draws none)
+``apply_probability_employed`` (``brand`` is the company's brand strength at launch, median
+1 for SMEs at the start: a known employer's ad draws more applicants, a firm without a brand
+draws none)
 to one of the company's open vacancies (one asking for their skill if there is one, else the
 first), through the ``campaign`` channel; the market's usual fit and wage rules decide, so an
 employed person is hired only if the offer beats their pay by the switch premium.
@@ -145,7 +146,6 @@ class Campaigns:
         self.rand = FastStream(gen)
         self.policies = (cfg.sme, cfg.large)
         size = np.asarray(market.world.companies.size_class)
-        self.brand = np.asarray(market.world.companies.brand, dtype=float).tolist()
         self.members = [np.flatnonzero(size == k).tolist() for k in range(len(CLASSES))]
         self.rates = [
             pol.idea_rate_per_month * len(mem)
@@ -199,6 +199,8 @@ class Campaigns:
             m.count_event()
             k = 0 if rand.random() * total < self.rates[0] else 1
             c = rand.choice(self.members[k])
+            if not m.company_alive(c):
+                continue  # a dormant slot or a closed firm: ideas come per firm in business
             quality = math.exp(sigma * rand.normal() - 0.5 * sigma * sigma)
             pol = self.policies[k]
             if launches(pol, quality, len(self.open.get(c, ()))):
@@ -250,7 +252,7 @@ class Campaigns:
         m, rand, cfg = self.market, self.rand, self.cfg
         states, skills = m.states, m.skills
         open_c = self.open.get(c, [])
-        brand = self.brand[c] if c < len(self.brand) else 1.0  # a firm born in the run
+        brand = m.brand(c)  # today's brand: it moves when firms live (§7.18)
         p_seeker = 1.0 - (1.0 - cfg.apply_probability) ** brand
         p_employed = 1.0 - (1.0 - cfg.apply_probability_employed) ** brand
         seekers = applications = hires = 0
