@@ -51,6 +51,8 @@ class GigBook:
         self.income = array("d", [0.0]) * n_workers
         #: Live gig of each hire id (for quits scheduled by hire id).
         self.of_hire: dict[int, int] = {}
+        #: Live gigs of each company (gig ids), for a firm that closes.
+        self.of_company: dict[int, set[int]] = {}
         self.n_live = 0
         #: Flows since the last monthly record: gigs started (by channel) and ended.
         self.month_started: dict[str, int] = {}
@@ -76,6 +78,7 @@ class GigBook:
         self.live.append(True)
         self.reason.append("")
         self.held[i].append(g)
+        self.of_company.setdefault(c, set()).add(g)
         if hid >= 0:
             self.of_hire[hid] = g
         self.n_live += 1
@@ -90,6 +93,7 @@ class GigBook:
         self.reason[g] = reason
         i = self.worker[g]
         self.held[i].remove(g)
+        self.of_company[self.company[g]].discard(g)
         self.of_hire.pop(self.hire[g], None)
         self.n_live -= 1
         earned = self.rate[g] * max(t - max(self.start[g], 0.0), 0.0)

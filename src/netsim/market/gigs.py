@@ -112,7 +112,10 @@ class Gigs:
             self.n_events += 1
             u = frand.random() * total
             pool = self._smes if u < w_sme else self._larges
-            self._open_vacancy(frand.choice(pool), "project", project_months=self._draw_length())
+            c = frand.choice(pool)
+            length = self._draw_length()
+            if self.alive[c]:  # demand per company slot: dormant and closed firms have none
+                self._open_vacancy(c, "project", project_months=length)
 
     def _post_project(self, v: int) -> None:
         """Put project v on the open market (projects have their own list and sampler)."""

@@ -59,6 +59,11 @@ class FirmLifecycle:
         self.alive[c] = False  # first: leavers' positions are not reopened
         for v in list(self.open_market[c]):
             self._close_vacancy(v, V_EXPIRED)
+        if self.freelancers:  # its open projects go, and its freelancers' gigs end
+            for v in list(self.open_projects[c]):
+                self._close_vacancy(v, V_EXPIRED)
+            for g in sorted(self.gigs.of_company.get(c, ())):
+                self._end_gig(g, "firm_exit")
         staff = list(self.staff[c])
         for i in staff:
             self._separate(i, "firm_exit")
@@ -72,6 +77,8 @@ class FirmLifecycle:
         """Set company c's brand and its open-market search weights."""
         self.brand[c] = brand
         self.vacancy_sampler.set(c, brand * len(self.open_market[c]))
+        if self.freelancers:
+            self.project_sampler.set(c, brand * len(self.open_projects[c]))
         if self.always_hiring:
             self._brand_cum = list(accumulate(self.brand))
 
@@ -82,6 +89,9 @@ class FirmLifecycle:
         self.brand = [float(b) for b in brands]
         open_market = self.open_market
         self.vacancy_sampler.set_all([b * len(open_market[c]) for c, b in enumerate(self.brand)])
+        if self.freelancers:
+            projects = self.open_projects
+            self.project_sampler.set_all([b * len(projects[c]) for c, b in enumerate(self.brand)])
         if self.always_hiring:
             self._brand_cum = list(accumulate(self.brand))
 

@@ -45,8 +45,8 @@ SEPARATION_REASONS = (
 )
 #: Why a vacancy opened (``detail`` of ``vacancy_opened``).
 VACANCY_ORIGINS = ("initial", "growth", "replacement", "on_demand", "project", "entry")
-#: Why a gig ended (``detail`` of ``gig_end``; also 'exit' and 'quit').
-GIG_END_REASONS = ("gig_end", "exit", "quit")
+#: Why a gig ended (``detail`` of ``gig_end``; also 'exit', 'quit' and 'firm_exit').
+GIG_END_REASONS = ("gig_end", "exit", "quit", "firm_exit")
 #: Where a tie came from (``detail`` of ``tie_formed``).
 TIE_ORIGINS = ("initial", "file", "colleague", "platform")
 
