@@ -38,7 +38,8 @@ OKABE_ITO = {
 }  # fmt: skip
 #: Colour of each hiring channel (as :data:`netsim.viz.style.CHANNEL_COLOURS`).
 CHANNEL_COLOURS = {"market": _BLUE, "word_of_mouth": _ORANGE, "platform": _GREEN,
-                   "internal": _PURPLE, "campaign": _SKY}  # fmt: skip
+                   "internal": _PURPLE, "campaign": _SKY,
+                   "employee_referral": _VERMILLION}  # fmt: skip
 #: Colour of each referrer strategy (as :data:`netsim.viz.style.GAMING_COLOURS`).
 GAMING_COLOURS = {"honest": _BLUE, "rotation": _VERMILLION, "sybil": _PURPLE,
                   "self_referral": _ORANGE}  # fmt: skip
