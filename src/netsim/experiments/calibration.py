@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,9 +145,13 @@ def calibrate(
     d = len(t.parameters)
     targets = np.array([t.moments[m].target for m in ev.names])
 
-    design = qmc.Sobol(d, scramble=True, seed=np.random.default_rng(t.seed)).random(
-        t.search.global_points
-    )
+    with warnings.catch_warnings():
+        # A prefix of any length is still low-discrepancy; powers of two are only better
+        # balanced, so the user's number of points is kept rather than rounded up.
+        warnings.filterwarnings("ignore", message=".*balance properties of Sobol.*")
+        design = qmc.Sobol(d, scramble=True, seed=np.random.default_rng(t.seed)).random(
+            t.search.global_points
+        )
     say(f"global design: {len(design)} points x {t.replications} replications")
     global_moments = ev.run_points([ev.values(u) for u in design])
     var = _pooled_variance(global_moments) / t.replications
