@@ -270,9 +270,18 @@ def rules_paragraph(comparison: pd.DataFrame, runs: pd.DataFrame, labels: list[s
         if cheaper
         else " No rule cuts gamed payouts significantly below pay per hit at this size."
     )
+    gamed_margin = stat(comparison, GAMED, "platform_margin")[0]
+    ratio = gamed_margin / honest_margin if honest_margin else np.nan
     return (
         "**Payout rules.** " + "; ".join(parts) + f". The honest platform's margin is "
-        f"{fmt(honest_margin)}." + tail
+        f"{fmt(honest_margin)}; with gaming under pay per hit it is {fmt(ratio)} times that"
+        + (
+            ": fees on rotated placements exceed what the platform pays out, so the platform "
+            "itself has no reason to stop the gaming."
+            if ratio > 1
+            else "."
+        )
+        + tail
     )
 
 
