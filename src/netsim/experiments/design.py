@@ -218,6 +218,26 @@ def available_metrics() -> list[str]:
     return list(_metric_names())
 
 
+@functools.lru_cache(maxsize=1)
+def _mechanism_metric_names() -> tuple[str, ...]:
+    """Summary keys that only a switched-on mechanism adds (tie dynamics: reunions, two-hop
+    share within skill). They may be named as metrics, but are not in the default list,
+    because a run without the mechanism has no such key."""
+    from netsim.model.run import simulate
+
+    tiny = load_scenario(
+        {
+            "name": "metrics-probe-mechanisms",
+            "horizon_months": 1,
+            "population": {"workers": 20},
+            "companies": {"count": 2},
+            "ties": {"dynamics": {"enabled": True}},
+            "outputs": {"event_log": False, "network_stats_every_months": 0},
+        }
+    )
+    return tuple(k for k in simulate(tiny, 1).summary if k not in _metric_names())
+
+
 def load_design(source: str | Path | Mapping[str, Any], *, base_dir: str | Path | None = None):
     """Read and validate an experiment (file or dict); return its :class:`ExperimentDesign`.
 
@@ -381,10 +401,11 @@ def _check_metrics(metrics: list[str] | None) -> list[str]:
     names = available_metrics()
     if metrics is None:
         return [m for m in names if m not in DESCRIPTIVE_KEYS]
+    known = names + list(_mechanism_metric_names())
     issues = [
-        (f"metrics[{i}]", unknown_name_problem(m, names, what=f"metric {m!r}"))
+        (f"metrics[{i}]", unknown_name_problem(m, known, what=f"metric {m!r}"))
         for i, m in enumerate(metrics)
-        if m not in names
+        if m not in known
     ]
     if issues:
         raise NetsimInputError.combine(issues)

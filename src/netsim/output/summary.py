@@ -21,6 +21,26 @@ def _last_valid(series: pd.Series) -> float:
     return float(valid.iloc[-1]) if len(valid) else math.nan
 
 
+#: A job counts as long (the seeds' "lifetime employment") from ten years of elapsed tenure.
+LONG_JOB_MONTHS = 120.0
+
+
+def _stints_per_worker(workers: pd.DataFrame) -> float:
+    """Completed stints per worker (the length of a public CV), mean over all workers."""
+    if "completed_stints" not in workers.columns or not len(workers):
+        return math.nan
+    return float(workers["completed_stints"].mean())
+
+
+def _long_job_share(employed: pd.DataFrame, horizon_months: float) -> float:
+    """Share of employed workers whose current job has lasted >= LONG_JOB_MONTHS at the end
+    (elapsed tenure, months; initial jobs count from their back-dated start)."""
+    if "since_months" not in employed.columns or not len(employed):
+        return math.nan
+    elapsed = float(horizon_months) - employed["since_months"].to_numpy(dtype=float)
+    return float(np.mean(elapsed >= LONG_JOB_MONTHS))
+
+
 def summarize(
     timeseries: pd.DataFrame,
     workers: pd.DataFrame,
@@ -106,6 +126,8 @@ def summarize(
             "jobs_held_mean_others": (
                 float(workers.loc[~vital, "jobs_held"].mean()) if (~vital).any() else math.nan
             ),
+            "stints_per_worker_mean": _stints_per_worker(workers),
+            "long_job_share_final": _long_job_share(employed, horizon_months),
             "knowledge_mixing_final": float(ts["knowledge_mixing"].iloc[-1]),
             "ties_final": int(ts["edges"].iloc[-1]),
             "clustering_final": _last_valid(ts["clustering"]),
