@@ -71,10 +71,10 @@ def test_an_answer_is_used_instead_of_the_honest_choice():
     assert offer.honest and set(offer.honest) <= set(offer.fitting)
     room.answer("t0", offer.vacancy, [])  # the student recommends nobody
     member = room.member_of("t0")
-    assert room._choice(member, offer.vacancy, list(offer.honest)) == []
+    assert room.choice(member, offer.vacancy, list(offer.honest)) == []
     assert room.students["t0"].answered == 1
     # Without an answer the honest choice applies.
-    assert room._choice(member, offer.vacancy, list(offer.honest)) == list(offer.honest)
+    assert room.choice(member, offer.vacancy, list(offer.honest)) == list(offer.honest)
 
 
 def test_the_engine_takes_the_students_answer():

@@ -75,12 +75,18 @@ class StudentChoice(Honest):
 
     def notice(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
         if self.classroom is not None:
-            self.classroom._offer(platform, member, vacancy, chosen)
+            self.classroom.offer(platform, member, vacancy, chosen)
 
     def recommend(self, platform, member: int, vacancy: int, chosen: list[int]) -> list[int]:
         if self.classroom is None:
             return chosen
-        return self.classroom._choice(member, vacancy, chosen)
+        return self.classroom.choice(member, vacancy, chosen)
+
+
+def _may_refer(market, m: int) -> bool:
+    """Whether ``m``'s employer (if any) lets its staff refer on the platform."""
+    e = market.employer(m)
+    return e < 0 or market.company_policy(e) != 0
 
 
 class Classroom:
@@ -102,7 +108,6 @@ class Classroom:
         """Make the student strategy available to ``platform`` (changes nothing by itself)."""
         self.platform = platform
         platform.strategies.append(self.strategy)
-        platform._strategy_named[self.strategy.name] = self.strategy
         self._code = len(platform.strategies) - 1
         return self
 
@@ -123,7 +128,7 @@ class Classroom:
             for m in p.member_list:
                 # An honest member with contacts whose employer lets them refer (today).
                 free = p.strategy[m] == 0 and m not in self._by_member
-                if free and p.market.contacts(m) and p._may_refer(m, -1):
+                if free and p.market.contacts(m) and _may_refer(p.market, m):
                     p.strategy[m] = self._code
                     st = Student(name or f"student {len(self.students) + 1}", m)
                     self.students[token] = st
@@ -174,7 +179,8 @@ class Classroom:
         return sorted(board, key=lambda r: (-r[2], r[1]))
 
     # ------------------------------------------------------------------ engine side
-    def _offer(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
+    def offer(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
+        """The engine: ``vacancy`` reached ``member``, who would recommend ``chosen``."""
         market = platform.market
         skill, skill_of = market.vacancy_skill(vacancy), market.skills
         fitting = tuple(k for k in market.contacts(member) if skill_of[k] == skill)
@@ -189,7 +195,9 @@ class Classroom:
             while len(st.offers) > self.MAX_OFFERS:
                 st.offers.pop(next(iter(st.offers)))
 
-    def _choice(self, member: int, vacancy: int, chosen: list[int]) -> list[int]:
+    def choice(self, member: int, vacancy: int, chosen: list[int]) -> list[int]:
+        """The engine: whom ``member`` recommends for ``vacancy`` (the student's answer, or
+        ``chosen``, the honest choice)."""
         with self._lock:
             st = self._by_member.get(member)
             offer = None if st is None else st.offers.pop(vacancy, None)
