@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pandas as pd
 import pytest
 
@@ -107,3 +110,15 @@ def test_the_leaderboard_reads_the_ledger():
     board = room.earnings()
     assert [r[1] for r in board] == [members[1], members[0]]
     assert board[0][2] == pytest.approx(700.0)
+
+
+def test_the_engine_waits_for_an_answer_until_the_deadline():
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")
+    member = room.member_of("t0")
+    room.students["t0"].offers[offer.vacancy].deadline = time.monotonic() + 5.0
+    timer = threading.Timer(0.3, room.answer, ("t0", offer.vacancy, []))
+    timer.start()
+    began = time.monotonic()
+    assert room.choice(member, offer.vacancy, list(offer.honest)) == []
+    assert 0.2 < time.monotonic() - began < 4.0  # woken by the answer, not the deadline

@@ -18,6 +18,7 @@ method takes one lock.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,8 @@ class Offer:
     honest: tuple[int, ...]
     time_months: float
     answer: tuple[int, ...] | None = None
+    #: Wall-clock second (``time.monotonic``) by which the student should answer.
+    deadline: float = 0.0
 
 
 @dataclass
@@ -95,8 +98,13 @@ class Classroom:
     #: Offers kept per student (the oldest are dropped: a phone shows a short list).
     MAX_OFFERS = 8
 
-    def __init__(self) -> None:
+    def __init__(self, wait_seconds: float = 0.0) -> None:
+        #: Wall-clock seconds a student has to answer an offer: the engine waits at most
+        #: this long for the answer, counted from when the vacancy reached the member (0:
+        #: never wait). Waiting changes no draw, only how fast the run moves.
+        self.wait_seconds = float(wait_seconds)
         self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
         self.platform: ReferralPlatform | None = None
         self.strategy = StudentChoice(self)
         self._code = -1
@@ -166,6 +174,7 @@ class Classroom:
             if wrong:
                 raise ValueError(f"not a fitting contact of member {st.member}: {wrong}")
             offer.answer = tuple(contacts)
+            self._answered.notify_all()
 
     def earnings(self) -> list[tuple[str, int, float, int]]:
         """The leaderboard: (name, member, net platform earnings in currency, own answers),
@@ -185,7 +194,7 @@ class Classroom:
         skill, skill_of = market.vacancy_skill(vacancy), market.skills
         fitting = tuple(k for k in market.contacts(member) if skill_of[k] == skill)
         offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
-                      market.now)
+                      market.now, deadline=time.monotonic() + self.wait_seconds)
         with self._lock:
             st = self._by_member.get(member)
             if st is None:
@@ -200,7 +209,14 @@ class Classroom:
         ``chosen``, the honest choice)."""
         with self._lock:
             st = self._by_member.get(member)
-            offer = None if st is None else st.offers.pop(vacancy, None)
+            offer = None if st is None else st.offers.get(vacancy)
+            while offer is not None and offer.answer is None:
+                left = offer.deadline - time.monotonic()
+                if left <= 0.0:
+                    break
+                self._answered.wait(left)
+            if offer is not None:
+                st.offers.pop(vacancy, None)
             if offer is None or offer.answer is None:
                 return chosen
             st.answered += 1
