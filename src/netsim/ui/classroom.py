@@ -16,6 +16,7 @@ import threading
 
 import panel as pn
 
+from netsim.market.state import STATES
 from netsim.platform.classroom import Classroom
 
 __all__ = ["ClassroomHub", "ClassroomPanel", "StudentSession", "STUDENT_PATH"]
@@ -170,9 +171,12 @@ class StudentSession:
         member = room.member_of(self.token)
         me = next((r for r in room.earnings() if r[1] == member), None)
         earned = f" · earnings **{me[2]:,.0f}**" if me else ""
+        market = room.platform.market
+        contacts = market.contacts(member)
+        seeking = sum(STATES[market.state(k)] == "seeking" for k in contacts)
         self.status.object = (
-            f"You are member **{member}** with "
-            f"{len(room.platform.market.contacts(member))} contacts{earned}."
+            f"You are member **{member}** with {len(contacts)} contacts "
+            f"({seeking} seeking work){earned}."
         )
         offers = room.pending(self.token)
         waiting = next((o for o in offers if o.answer is None), None)
@@ -191,7 +195,7 @@ class StudentSession:
             f"(month {waiting.time_months:.1f}). Whom do you recommend? "
             "(ticked: whom an honest member would)"
         )
-        self.pick.options = {f"contact {k}": k for k in waiting.fitting}
+        self.pick.options = {_contact_label(room, k): k for k in waiting.fitting}
         self.pick.value = list(waiting.honest)
         self.send_b.disabled = False
 
@@ -207,6 +211,15 @@ class StudentSession:
             who = ", ".join(str(k) for k in self.pick.value) or "nobody"
             self.offer.object = f"You recommended {who} for vacancy {self.vacancy}."
         self.pick.options, self.send_b.disabled, self.vacancy = {}, True, None
+
+
+def _contact_label(room: Classroom, k: int) -> str:
+    """A contact as a student sees them: id, what they do now, and where."""
+    market = room.platform.market
+    state, employer = STATES[market.state(k)], market.employer(k)
+    where = f" at company {employer}" if employer >= 0 else ""
+    member = " · platform member" if room.platform.member[k] else ""
+    return f"contact {k} · {state}{where}{member}"
 
 
 def student_page(hub: ClassroomHub, refresh_ms: int = 1000):
