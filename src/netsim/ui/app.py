@@ -345,6 +345,14 @@ def _page(choices: Mapping[str, Path], initial: str | None, hub: ClassroomHub):
     return session.layout
 
 
+def _origins(address: str, port: int) -> list[str]:
+    """Hosts whose pages may open the app's websocket: this machine, and when listening on
+    every interface (a classroom), any host name on ``port``, since students reach the
+    machine by whatever address their network gives it."""
+    local = [f"{address}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"]
+    return local if address in ("localhost", "127.0.0.1") else [f"*:{port}"]
+
+
 def serve(
     scenario: str | Path | None = None,
     port: int = 5006,
@@ -374,7 +382,7 @@ def serve(
         start=False,
         title="netsim lecture",
         verbose=False,
-        websocket_origin=[f"{address}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"],
+        websocket_origin=_origins(address, port),
     )
     server.start()  # listening from here: only now say so (tests wait for this line)
     print(f"netsim ui: serving http://{address}:{port}/ (Ctrl+C to stop)", flush=True)
