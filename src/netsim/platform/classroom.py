@@ -99,10 +99,13 @@ class Classroom:
     MAX_OFFERS = 8
 
     def __init__(self, wait_seconds: float = 0.0) -> None:
-        #: Wall-clock seconds a student has to answer an offer: the engine waits at most
-        #: this long for the answer, counted from when the vacancy reached the member (0:
-        #: never wait). Waiting changes no draw, only how fast the run moves.
+        #: Wall-clock seconds the engine waits for students' answers per simulated month:
+        #: the first vacancy of a month to reach a student opens a window this long, and
+        #: every answer of that month is awaited until the window closes at the latest (0:
+        #: never wait). So 60 students slow the run to about a month per window, not 60.
+        #: Waiting changes no draw, only how fast the run moves.
         self.wait_seconds = float(wait_seconds)
+        self._window = (-1, 0.0)  # (month, wall-clock end of its answer window)
         self._lock = threading.Lock()
         self._answered = threading.Condition(self._lock)
         self.platform: ReferralPlatform | None = None
@@ -193,12 +196,15 @@ class Classroom:
         market = platform.market
         skill, skill_of = market.vacancy_skill(vacancy), market.skills
         fitting = tuple(k for k in market.contacts(member) if skill_of[k] == skill)
-        offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
-                      market.now, deadline=time.monotonic() + self.wait_seconds)
         with self._lock:
             st = self._by_member.get(member)
             if st is None:
                 return
+            month = int(market.now)
+            if self._window[0] != month:  # the month's first offer opens its answer window
+                self._window = (month, time.monotonic() + self.wait_seconds)
+            offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
+                          market.now, deadline=self._window[1])
             st.offers[vacancy] = offer
             st.seen += 1
             while len(st.offers) > self.MAX_OFFERS:

@@ -23,8 +23,8 @@ __all__ = ["ClassroomHub", "ClassroomPanel", "StudentSession", "STUDENT_PATH"]
 
 #: Where students open the app (relative to the lecturer's address).
 STUDENT_PATH = "/student"
-#: Default seconds a student has to answer a vacancy before the honest choice applies.
-DEFAULT_WAIT_S = 8
+#: Default seconds per simulated month the engine waits for students' answers.
+DEFAULT_WAIT_S = 5
 
 
 class ClassroomHub:
@@ -88,7 +88,7 @@ class ClassroomPanel:
         )
         self.qr = pn.pane.HTML(_qr_svg(url), width=220, height=220)
         self.wait = pn.widgets.IntSlider(
-            name="Seconds a student has to answer", start=0, end=30, value=DEFAULT_WAIT_S,
+            name="Seconds per month students have to answer", start=0, end=30, value=DEFAULT_WAIT_S,
             width=260,
         )
         self.wait.param.watch(self._on_wait, "value")
