@@ -122,3 +122,17 @@ def test_the_engine_waits_for_an_answer_until_the_deadline():
     began = time.monotonic()
     assert room.choice(member, offer.vacancy, list(offer.honest)) == []
     assert 0.2 < time.monotonic() - began < 4.0  # woken by the answer, not the deadline
+
+
+def test_offers_of_one_month_share_one_answer_window():
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")  # opened its month's window with 0 s to wait
+    room.wait_seconds = 30.0
+    member = room.member_of("t0")
+    room.offer(sim.platform, member, offer.vacancy, list(offer.honest))
+    again = next(o for o in room.pending("t0") if o.vacancy == offer.vacancy)
+    assert again.deadline == offer.deadline  # the same month: the window stays as it was
+    sim.advance(int(sim.env.now) + 1.01)  # the next month
+    room.offer(sim.platform, member, offer.vacancy, list(offer.honest))
+    later = next(o for o in room.pending("t0") if o.vacancy == offer.vacancy)
+    assert later.deadline > time.monotonic() + 20.0  # a new month opens a new window
