@@ -88,6 +88,11 @@ def app(tmp_path_factory):
             "gaming": {"rotation_share": 0.3},
         },
     )
+    yield from _launch(folder, sc)
+
+
+def _launch(folder: Path, sc):
+    """Serve ``sc`` with ``netsim ui`` from ``folder``; yield its URL, folder, start time."""
     path = folder / "lecture.yaml"
     path.write_text(yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
     port = _free_port()
@@ -228,3 +233,65 @@ def test_upload_a_scenario(page, tmp_path):
     page.locator(".netsim-message").wait_for()
     message = _text(page, ".netsim-message")
     assert "broken.yaml: population.wokers" in message and "did you mean 'workers'" in message
+
+
+@pytest.fixture(scope="module")
+def classroom_app(tmp_path_factory):
+    """A lecture whose members see many vacancies, so students get some at once."""
+    sc = small_scenario(
+        name="classroom",
+        horizon_months=36,
+        population={"workers": 600},
+        companies={"count": 30},
+        platform={
+            "enabled": True,
+            "member_share": 0.2,
+            "reach": 200,
+            "recommend_base": 0.6,
+            "payout": {"rule": "flat", "params": {"bonus": 2000}},
+        },
+    )
+    yield from _launch(tmp_path_factory.mktemp("classroom"), sc)
+
+
+def _join(browser, url: str, name: str) -> Page:
+    student = browser.new_page(viewport={"width": 420, "height": 700})
+    student.set_default_timeout(WAIT_MS)
+    student.goto(url + "student")
+    student.locator(".netsim-student-name input").fill(name)
+    student.get_by_role("button", name="Join").click()
+    student.get_by_text("You are member").wait_for()
+    return student
+
+
+def test_two_students_join_and_recommend(browser, classroom_app, tmp_path):
+    lecturer = browser.new_page(viewport={"width": 1360, "height": 900})
+    lecturer.set_default_timeout(WAIT_MS)
+    lecturer.goto(classroom_app["url"])
+    lecturer.get_by_text("Month 0 of 36").wait_for()
+    students = {name: _join(browser, classroom_app["url"], name) for name in ("Ada", "Alan")}
+    members = {n: re.search(r"member (\d+)", _text(p, ".netsim-student-status")).group(1)
+               for n, p in students.items()}
+    assert members["Ada"] != members["Alan"]  # each plays their own member
+    lecturer.get_by_role("button", name="Start").click()
+    for name, student in students.items():
+        student.get_by_text("reached you").wait_for(timeout=60_000)
+        boxes = student.locator(".netsim-pick input[type=checkbox]")
+        if not any(boxes.nth(i).is_checked() for i in range(boxes.count())):
+            boxes.first.check()
+        if name == "Ada":
+            _shot(student, "classroom-student", tmp_path)
+        student.get_by_role("button", name="Recommend").click()
+        student.get_by_text("You recommended").wait_for()
+    lecturer.locator(".bk-tab", has_text="Classroom").click()
+    board = lecturer.locator(".netsim-leaderboard")
+    board.get_by_text("Alan").wait_for()
+    text = _text(lecturer, ".netsim-leaderboard")
+    for name, member in members.items():
+        assert name in text and member in text
+    assert "http://localhost" in _text(lecturer, ".netsim-student-link")
+    assert lecturer.locator("svg").count() > 0  # the QR code
+    _shot(lecturer, "classroom", tmp_path)
+    lecturer.get_by_role("button", name="Pause").click()
+    for p in (*students.values(), lecturer):
+        p.close()

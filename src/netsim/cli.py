@@ -157,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="SCENARIO", nargs="?", help="scenario YAML file to open")
     p.add_argument("--port", type=_positive, default=5006, metavar="N", help="port (default 5006)")
     p.add_argument("--no-show", action="store_true", help="do not open a browser tab")
+    p.add_argument(
+        "--address", default="localhost", metavar="HOST",
+        help="address to listen on (default localhost; 0.0.0.0 lets students' phones on the "
+        "same network join the classroom)",
+    )
     p.set_defaults(handler=_cmd_ui)
     return parser
 
@@ -409,7 +414,7 @@ def _cmd_ui(args: argparse.Namespace) -> int:
     if args.port > 65535:
         print(f"netsim ui: --port must be at most 65535, got {args.port}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    serve(args.file, args.port, show=not args.no_show)
+    serve(args.file, args.port, show=not args.no_show, address=args.address)
     return EXIT_OK
 
 

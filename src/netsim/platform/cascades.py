@@ -83,6 +83,7 @@ class Cascades:
         skill, skill_of = market.vacancy_skill(v), market.skills
         chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand.random() < p]
         if chosen:
+            self.strategies[self.strategy[a]].notice(self, a, v, chosen)
             self._after_hop(lambda _ev: self._activate(v, a, chain, chosen))
 
     def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
@@ -95,6 +96,7 @@ class Cascades:
             return
         c = market.vacancy_company(v)
         strategy = self.strategies[self.strategy[a]]
+        chosen = strategy.recommend(self, a, v, chosen)  # a student may choose (classroom)
         chain = chain + strategy.identities(self, a)
         if len(chain) > self.cfg.max_chain:
             return

@@ -101,6 +101,19 @@ class Strategy:
         """Share of this member's payouts on a gamed hire passed to the candidate."""
         return 0.0
 
+    def notice(
+        self, platform: ReferralPlatform, member: int, vacancy: int, chosen: list[int]
+    ) -> None:
+        """A vacancy reached this member, who will recommend ``chosen`` one hop from now
+        unless :meth:`recommend` says otherwise (default: nothing to do)."""
+
+    def recommend(
+        self, platform: ReferralPlatform, member: int, vacancy: int, chosen: list[int]
+    ) -> list[int]:
+        """One hop after :meth:`notice`: whom this member recommends for ``vacancy``
+        (default: ``chosen``, the contacts drawn by the response curve)."""
+        return chosen
+
     def holds_candidate(self, platform: ReferralPlatform) -> bool:
         """Whether this member keeps its recruited candidate in rotation: the candidate
         declines every offer but the member's own on the platform until the pair dissolves

@@ -23,6 +23,7 @@ from netsim.model.loading import load_scenario
 from netsim.scenario.errors import NetsimInputError
 from netsim.scenario.schema import Scenario
 from netsim.ui.charts import LiveCharts, NetworkChart
+from netsim.ui.classroom import STUDENT_PATH, ClassroomHub, ClassroomPanel, student_page
 from netsim.ui.compare import CompareView
 from netsim.ui.engine_thread import EngineThread
 from netsim.ui.live import LiveRun, scenario_yaml
@@ -77,8 +78,12 @@ def _widget(key, value: Any):
 class LectureSession:
     """One browser tab's state: the scenario source, the widgets, the run and its charts."""
 
-    def __init__(self, choices: Mapping[str, Path], initial: str | None) -> None:
+    def __init__(
+        self, choices: Mapping[str, Path], initial: str | None, hub: ClassroomHub | None = None
+    ) -> None:
         self.choices = dict(choices)
+        #: Classroom mode: students join this session's run at every Reset (see classroom.py).
+        self.classroom = ClassroomPanel(hub or ClassroomHub())
         self.source: str | Path | dict = (
             self.choices.get(initial, {"name": "lecture"})
         )
@@ -220,6 +225,7 @@ class LectureSession:
             self.engine.stop()
         self.live = LiveRun(self.scenario)
         self.engine = EngineThread(self.live, speed=self.speed.value)
+        self.classroom.new_run(self.live.sim.platform)
         self.charts.clear()
         self.network.clear()
         self.export_dir.value = str(Path("results") / "ui" / self.scenario.name /
@@ -230,6 +236,7 @@ class LectureSession:
     def refresh(self) -> None:
         """Move queued month rows into the charts (the periodic callback)."""
         updates = self.engine.drain() if self.engine is not None else []
+        self.classroom.refresh()
         if not updates:
             return
         rows = [u.rows for u in updates if not u.rows.empty]
@@ -315,6 +322,7 @@ class LectureSession:
         )
         self.compare = CompareView(lambda: self.scenario, lambda: self.speed.value)
         tabs = pn.Tabs(("Live", live), ("Compare", self.compare.layout), ("Export", export),
+                       ("Classroom", self.classroom.layout),
                        dynamic=True, sizing_mode="stretch_width")
         main = pn.Column(controls, self.status, self.message, tabs, sizing_mode="stretch_width")
         return pn.Row(sidebar, main, sizing_mode="stretch_width")
@@ -327,14 +335,22 @@ class LectureSession:
         shutil.rmtree(self.upload_dir, ignore_errors=True)
 
 
-def _page(choices: Mapping[str, Path], initial: str | None):
-    session = LectureSession(choices, initial)
+def _page(choices: Mapping[str, Path], initial: str | None, hub: ClassroomHub):
+    session = LectureSession(choices, initial, hub)
     # The world is drawn once the page shows: the page appears sooner, the run a moment later.
     pn.state.onload(session.reset)
     pn.state.add_periodic_callback(session.refresh, period=REFRESH_MS)
     pn.state.add_periodic_callback(session.compare.refresh, period=REFRESH_MS)
     pn.state.on_session_destroyed(lambda _ctx: session.close())
     return session.layout
+
+
+def _origins(address: str, port: int) -> list[str]:
+    """Hosts whose pages may open the app's websocket: this machine, and when listening on
+    every interface (a classroom), any host name on ``port``, since students reach the
+    machine by whatever address their network gives it."""
+    local = [f"{address}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"]
+    return local if address in ("localhost", "127.0.0.1") else [f"*:{port}"]
 
 
 def serve(
@@ -357,15 +373,16 @@ def serve(
         (k for k in choices if k.endswith("rotation_gaming.yaml")), first
     )
     pn.extension(design="bootstrap")
+    hub = ClassroomHub()  # the lecturer's run that students join at /student
     server = pn.serve(
-        {"/": lambda: _page(choices, initial)},
+        {"/": lambda: _page(choices, initial, hub), STUDENT_PATH: lambda: student_page(hub)},
         port=port,
         address=address,
         show=False,
         start=False,
         title="netsim lecture",
         verbose=False,
-        websocket_origin=[f"{address}:{port}", f"127.0.0.1:{port}", f"localhost:{port}"],
+        websocket_origin=_origins(address, port),
     )
     server.start()  # listening from here: only now say so (tests wait for this line)
     print(f"netsim ui: serving http://{address}:{port}/ (Ctrl+C to stop)", flush=True)

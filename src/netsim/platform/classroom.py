@@ -1,0 +1,229 @@
+"""Classroom mode: students play platform members of a running model (``netsim ui``).
+
+A :class:`Classroom` is the inbox between the browser and the engine. A student who joins
+is given one unclaimed honest member (:meth:`Classroom.join`); that member's strategy
+becomes :class:`StudentChoice`. When a vacancy reaches the member and the honest rule would
+recommend someone, the vacancy waits in the member's inbox with the fitting contacts and
+the honest choice (:meth:`Classroom.pending`); the student may answer with the contacts they
+recommend (:meth:`Classroom.answer`). One hop later, when the engine needs the choice, it
+takes the student's answer, or the honest choice if there is none. The honest choice is
+drawn exactly as an honest member draws it, so a classroom in which nobody answers runs
+exactly as the plain run (tested). A student's token names one member only, so a student
+can act only as their own member.
+
+The inbox is shared by the browser sessions' threads and the engine thread, so every
+method takes one lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from netsim.platform.strategies import Honest
+
+if TYPE_CHECKING:
+    from netsim.platform.referral_platform import ReferralPlatform
+
+__all__ = ["Classroom", "Offer", "StudentChoice"]
+
+
+@dataclass
+class Offer:
+    """A vacancy waiting in a student's inbox.
+
+    ``fitting``: the member's contacts with the vacancy's skill (whom they may recommend);
+    ``honest``: whom the honest rule recommends (used if the student does not answer);
+    ``time_months``: when the vacancy reached the member.
+    """
+
+    vacancy: int
+    company: int
+    fitting: tuple[int, ...]
+    honest: tuple[int, ...]
+    time_months: float
+    answer: tuple[int, ...] | None = None
+    #: Wall-clock second (``time.monotonic``) by which the student should answer.
+    deadline: float = 0.0
+
+
+@dataclass
+class Student:
+    """One joined student: their ``member`` and the offers waiting for them (by vacancy)."""
+
+    name: str
+    member: int
+    offers: dict[int, Offer] = field(default_factory=dict)
+    #: Vacancies that reached the member since the student joined.
+    seen: int = 0
+    #: Recommendations the student made themself (not the honest default).
+    answered: int = 0
+
+
+class StudentChoice(Honest):
+    """An honest member whose recommendations a student chooses (classroom mode).
+
+    Behaves as :class:`~netsim.platform.strategies.Honest` except in :meth:`recommend`,
+    which takes the student's answer from the :class:`Classroom` inbox when there is one.
+    """
+
+    name = "student"
+    description = "An honest member played by a student in classroom mode (netsim ui)."
+    gaming = False
+
+    def __init__(self, classroom: Classroom | None = None) -> None:
+        self.classroom = classroom
+
+    def notice(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
+        if self.classroom is not None:
+            self.classroom.offer(platform, member, vacancy, chosen)
+
+    def recommend(self, platform, member: int, vacancy: int, chosen: list[int]) -> list[int]:
+        if self.classroom is None:
+            return chosen
+        return self.classroom.choice(member, vacancy, chosen)
+
+
+def _may_refer(market, m: int) -> bool:
+    """Whether ``m``'s employer (if any) lets its staff refer on the platform."""
+    e = market.employer(m)
+    return e < 0 or market.company_policy(e) != 0
+
+
+class Classroom:
+    """The inbox of one run's students. :meth:`attach` it to the run's platform first."""
+
+    #: Offers kept per student (the oldest are dropped: a phone shows a short list).
+    MAX_OFFERS = 8
+
+    def __init__(self, wait_seconds: float = 0.0) -> None:
+        #: Wall-clock seconds the engine waits for students' answers per simulated month:
+        #: the first vacancy of a month to reach a student opens a window this long, and
+        #: every answer of that month is awaited until the window closes at the latest (0:
+        #: never wait). So 60 students slow the run to about a month per window, not 60.
+        #: Waiting changes no draw, only how fast the run moves.
+        self.wait_seconds = float(wait_seconds)
+        self._window = (-1, 0.0)  # (month, wall-clock end of its answer window)
+        self._lock = threading.Lock()
+        self._answered = threading.Condition(self._lock)
+        self.platform: ReferralPlatform | None = None
+        self.strategy = StudentChoice(self)
+        self._code = -1
+        #: Students by token.
+        self.students: dict[str, Student] = {}
+        self._by_member: dict[int, Student] = {}
+
+    def attach(self, platform: ReferralPlatform) -> Classroom:
+        """Make the student strategy available to ``platform`` (changes nothing by itself)."""
+        self.platform = platform
+        platform.strategies.append(self.strategy)
+        self._code = len(platform.strategies) - 1
+        return self
+
+    # ------------------------------------------------------------------ students
+    def join(self, token: str, name: str = "") -> int:
+        """Give the student ``token`` an unclaimed honest member with contacts; return it.
+
+        Joining again with the same token returns the same member. Members are handed out
+        in id order, so a class joins deterministically. Raises ``LookupError`` when no
+        member is left. Hold the engine's lock while calling (the strategy code changes).
+        """
+        with self._lock:
+            if token in self.students:
+                return self.students[token].member
+            p = self.platform
+            if p is None:
+                raise LookupError("the run has no referral platform")
+            for m in p.member_list:
+                # An honest member with contacts whose employer lets them refer (today).
+                free = p.strategy[m] == 0 and m not in self._by_member
+                if free and p.market.contacts(m) and _may_refer(p.market, m):
+                    p.strategy[m] = self._code
+                    st = Student(name or f"student {len(self.students) + 1}", m)
+                    self.students[token] = st
+                    self._by_member[m] = st
+                    return m
+            raise LookupError("every honest member is already played by a student")
+
+    def member_of(self, token: str) -> int | None:
+        """The member the student ``token`` plays, or None if they have not joined."""
+        with self._lock:
+            st = self.students.get(token)
+            return None if st is None else st.member
+
+    def pending(self, token: str) -> list[Offer]:
+        """The offers waiting for the student ``token``, newest first (copies)."""
+        with self._lock:
+            st = self.students.get(token)
+            if st is None:
+                return []
+            return [Offer(**vars(o)) for o in reversed(st.offers.values())]
+
+    def answer(self, token: str, vacancy: int, contacts: list[int]) -> None:
+        """The student ``token`` recommends ``contacts`` for ``vacancy``.
+
+        Raises ``PermissionError`` if the vacancy is not in this student's own inbox (a
+        student acts only as their member) and ``ValueError`` if a contact is not one of
+        their fitting contacts.
+        """
+        with self._lock:
+            st = self.students.get(token)
+            offer = None if st is None else st.offers.get(vacancy)
+            if offer is None:
+                raise PermissionError(f"vacancy {vacancy} is not in this student's inbox")
+            wrong = [k for k in contacts if k not in offer.fitting]
+            if wrong:
+                raise ValueError(f"not a fitting contact of member {st.member}: {wrong}")
+            offer.answer = tuple(contacts)
+            self._answered.notify_all()
+
+    def earnings(self) -> list[tuple[str, int, float, int]]:
+        """The leaderboard: (name, member, net platform earnings in currency, own answers),
+        best first. Earnings are the member's ledger balance: payouts less clawbacks and
+        kickbacks. Hold the engine's lock while calling."""
+        with self._lock:
+            rows = list(self.students.values())
+        balances = self.platform.ledger.balances if self.platform is not None else {}
+        board = [(s.name, s.member, balances.get(("worker", s.member), 0.0), s.answered)
+                 for s in rows]
+        return sorted(board, key=lambda r: (-r[2], r[1]))
+
+    # ------------------------------------------------------------------ engine side
+    def offer(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
+        """The engine: ``vacancy`` reached ``member``, who would recommend ``chosen``."""
+        market = platform.market
+        skill, skill_of = market.vacancy_skill(vacancy), market.skills
+        fitting = tuple(k for k in market.contacts(member) if skill_of[k] == skill)
+        with self._lock:
+            st = self._by_member.get(member)
+            if st is None:
+                return
+            month = int(market.now)
+            if self._window[0] != month:  # the month's first offer opens its answer window
+                self._window = (month, time.monotonic() + self.wait_seconds)
+            offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
+                          market.now, deadline=self._window[1])
+            st.offers[vacancy] = offer
+            st.seen += 1
+            while len(st.offers) > self.MAX_OFFERS:
+                st.offers.pop(next(iter(st.offers)))
+
+    def choice(self, member: int, vacancy: int, chosen: list[int]) -> list[int]:
+        """The engine: whom ``member`` recommends for ``vacancy`` (the student's answer, or
+        ``chosen``, the honest choice)."""
+        with self._lock:
+            st = self._by_member.get(member)
+            offer = None if st is None else st.offers.get(vacancy)
+            while offer is not None and offer.answer is None:
+                left = offer.deadline - time.monotonic()
+                if left <= 0.0:
+                    break
+                self._answered.wait(left)
+            if offer is not None:
+                st.offers.pop(vacancy, None)
+            if offer is None or offer.answer is None:
+                return chosen
+            st.answered += 1
+            return list(offer.answer)

@@ -1,0 +1,229 @@
+"""Classroom mode of ``netsim ui``: students join the lecturer's running model at ``/student``.
+
+The lecturer's session publishes its run's :class:`~netsim.platform.classroom.Classroom`
+in the server's :class:`ClassroomHub` at every Reset (the latest lecturer tab's run is the
+one students join). Each student tab (:class:`StudentSession`) joins with a token of its
+own and sees only its own member: the vacancies that reach it, its contacts, whom to
+recommend, and its earnings. Students have no widget that changes the settings.
+:class:`ClassroomPanel` is the lecturer's tab: the join link, a QR code of it (``segno``)
+and the leaderboard.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+import panel as pn
+
+from netsim.market.state import STATES
+from netsim.platform.classroom import Classroom
+
+__all__ = ["ClassroomHub", "ClassroomPanel", "StudentSession", "STUDENT_PATH"]
+
+#: Where students open the app (relative to the lecturer's address).
+STUDENT_PATH = "/student"
+#: Default seconds per simulated month the engine waits for students' answers.
+DEFAULT_WAIT_S = 5
+
+
+class ClassroomHub:
+    """The server's current classroom: the run of the lecturer tab that was Reset last."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._room: Classroom | None = None
+
+    def publish(self, room: Classroom | None) -> None:
+        """Make ``room`` the one students join (None: the run has no platform)."""
+        with self._lock:
+            self._room = room
+
+    @property
+    def room(self) -> Classroom | None:
+        """The classroom students join now, if any."""
+        with self._lock:
+            return self._room
+
+
+def _students_url() -> str:
+    """The student page's full address as the lecturer's browser reached the server."""
+    host = (pn.state.headers or {}).get("Host", "localhost")
+    return f"http://{host}{STUDENT_PATH}"
+
+
+def _qr_svg(url: str) -> str:
+    """An SVG QR code of ``url`` (empty if ``segno`` is not installed)."""
+    try:
+        import segno
+    except ImportError:
+        return ""
+    return segno.make(url, error="m").svg_inline(scale=5)
+
+
+def leaderboard_markdown(room: Classroom | None) -> str:
+    """The leaderboard as a Markdown table (earnings in currency, net of clawbacks)."""
+    if room is None:
+        return "No classroom: the run has no referral platform (switch it on and Reset)."
+    board = room.earnings()
+    if not board:
+        return "Nobody has joined yet."
+    lines = ["| # | student | member | earnings | own choices |", "|---|---|---|---:|---:|"]
+    lines += [f"| {i} | {name} | {m} | {money:,.0f} | {own} |"
+              for i, (name, m, money, own) in enumerate(board, 1)]
+    return "\n".join(lines)
+
+
+class ClassroomPanel:
+    """The lecturer's Classroom tab: join link and QR code, answer time, leaderboard."""
+
+    def __init__(self, hub: ClassroomHub) -> None:
+        self.hub = hub
+        url = _students_url()
+        self.link = pn.pane.Markdown(
+            f"Students join the running model at **[{url}]({url})**: each plays one honest "
+            "member (a recruiter-friend), sees the vacancies that reach them and chooses "
+            "whom to recommend. Members without a student follow their strategies.",
+            css_classes=["netsim-student-link"],
+        )
+        self.qr = pn.pane.HTML(_qr_svg(url), width=220, height=220)
+        self.wait = pn.widgets.IntSlider(
+            name="Seconds per month students have to answer", start=0, end=30, value=DEFAULT_WAIT_S,
+            width=260,
+        )
+        self.wait.param.watch(self._on_wait, "value")
+        self.board = pn.pane.Markdown("", css_classes=["netsim-leaderboard"])
+        self.layout = pn.Row(
+            pn.Column(self.link, self.wait, self.qr, width=420),
+            pn.Column(pn.pane.Markdown("### Leaderboard"), self.board),
+            sizing_mode="stretch_width",
+        )
+
+    def _on_wait(self, event) -> None:
+        room = self.hub.room
+        if room is not None:
+            room.wait_seconds = float(event.new)
+
+    def new_run(self, platform) -> None:
+        """A Reset: a fresh classroom on the new run's platform (None: no platform)."""
+        room = None
+        if platform is not None:
+            room = Classroom(wait_seconds=self.wait.value).attach(platform)
+        self.hub.publish(room)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw the leaderboard (the lecturer's periodic callback)."""
+        self.board.object = leaderboard_markdown(self.hub.room)
+
+
+class StudentSession:
+    """One student's tab: join, then see and answer the vacancies reaching their member."""
+
+    def __init__(self, hub: ClassroomHub) -> None:
+        self.hub = hub
+        self.token = secrets.token_hex(8)
+        self.room: Classroom | None = None
+        self.vacancy: int | None = None
+        self.name = pn.widgets.TextInput(name="Your name", placeholder="e.g. Ada", width=240,
+                                         css_classes=["netsim-student-name"])
+        self.join_b = pn.widgets.Button(name="Join", button_type="success", width=100)
+        self.join_b.on_click(lambda _e: self.join())
+        self.status = pn.pane.Markdown("Type your name and press **Join**.",
+                                       css_classes=["netsim-student-status"])
+        self.offer = pn.pane.Markdown("", css_classes=["netsim-offer"])
+        self.pick = pn.widgets.CheckBoxGroup(options={}, value=[], inline=False,
+                                             css_classes=["netsim-pick"])
+        self.send_b = pn.widgets.Button(name="Recommend", button_type="primary",
+                                        disabled=True, width=140)
+        self.send_b.on_click(lambda _e: self.send())
+        self.layout = pn.Column(
+            pn.pane.Markdown("### netsim · classroom"),
+            pn.Row(self.name, self.join_b), self.status, self.offer, self.pick, self.send_b,
+            width=420,
+        )
+
+    def join(self) -> None:
+        """Take an unclaimed member of the current run."""
+        room = self.hub.room
+        if room is None:
+            self.status.object = "No classroom is open: ask the lecturer to switch the platform on."
+            return
+        try:
+            member = room.join(self.token, self.name.value.strip()[:30])
+        except LookupError as exc:
+            self.status.object = f"Cannot join: {exc}."
+            return
+        self.room = room
+        self.name.disabled = self.join_b.disabled = True
+        self.status.object = f"You are member **{member}**."
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the newest vacancy in the inbox and the earnings (periodic callback)."""
+        room = self.room
+        if room is None:
+            return
+        if room is not self.hub.room:
+            self.status.object = "The lecturer started a new run: reload the page to join it."
+            self.offer.object, self.pick.options, self.send_b.disabled = "", {}, True
+            return
+        member = room.member_of(self.token)
+        me = next((r for r in room.earnings() if r[1] == member), None)
+        earned = f" · earnings **{me[2]:,.0f}**" if me else ""
+        market = room.platform.market
+        contacts = market.contacts(member)
+        seeking = sum(STATES[market.state(k)] == "seeking" for k in contacts)
+        self.status.object = (
+            f"You are member **{member}** with {len(contacts)} contacts "
+            f"({seeking} seeking work){earned}."
+        )
+        offers = room.pending(self.token)
+        waiting = next((o for o in offers if o.answer is None), None)
+        if waiting is None:
+            if self.vacancy is not None:
+                self.offer.object = "Waiting for the next vacancy to reach you…"
+                self.pick.options, self.send_b.disabled, self.vacancy = {}, True, None
+            elif not self.offer.object:
+                self.offer.object = "Waiting for a vacancy to reach you…"
+            return
+        if waiting.vacancy == self.vacancy:
+            return  # keep the student's ticks
+        self.vacancy = waiting.vacancy
+        self.offer.object = (
+            f"**Vacancy {waiting.vacancy}** at company {waiting.company} reached you "
+            f"(month {waiting.time_months:.1f}). Whom do you recommend? "
+            "(ticked: whom an honest member would)"
+        )
+        self.pick.options = {_contact_label(room, k): k for k in waiting.fitting}
+        self.pick.value = list(waiting.honest)
+        self.send_b.disabled = False
+
+    def send(self) -> None:
+        """Recommend the ticked contacts for the vacancy shown."""
+        if self.room is None or self.vacancy is None:
+            return
+        try:
+            self.room.answer(self.token, self.vacancy, list(self.pick.value))
+        except (PermissionError, ValueError):
+            self.offer.object = "Too late: the vacancy moved on."
+        else:
+            who = ", ".join(str(k) for k in self.pick.value) or "nobody"
+            self.offer.object = f"You recommended {who} for vacancy {self.vacancy}."
+        self.pick.options, self.send_b.disabled, self.vacancy = {}, True, None
+
+
+def _contact_label(room: Classroom, k: int) -> str:
+    """A contact as a student sees them: id, what they do now, and where."""
+    market = room.platform.market
+    state, employer = STATES[market.state(k)], market.employer(k)
+    where = f" at company {employer}" if employer >= 0 else ""
+    member = " · platform member" if room.platform.member[k] else ""
+    return f"contact {k} · {state}{where}{member}"
+
+
+def student_page(hub: ClassroomHub, refresh_ms: int = 1000):
+    """The Panel page served at :data:`STUDENT_PATH`."""
+    session = StudentSession(hub)
+    pn.state.add_periodic_callback(session.refresh, period=refresh_ms)
+    return session.layout
