@@ -22,6 +22,7 @@ from netsim.experiments.docking import (
     write_copies,
 )
 from netsim.model.run import simulate
+from test_theory import completed_search_spells
 
 A, B = 0.3, 0.1  # hearing of a job, job ending (per month)
 COPIES = 300
@@ -59,20 +60,6 @@ def test_netsim_matches_the_exact_chain(name, tmp_path):
     assert abs(seen.neighbour_correlation - exact.neighbour_correlation) <= tol, (seen, se)
 
 
-def _search_spells(events, workers: np.ndarray) -> np.ndarray:
-    ev = events[events["kind"].isin(["hire", "separation"]) & events["worker"].isin(workers)]
-    spells = []
-    for _, g in ev.groupby("worker", sort=False):
-        start = None
-        for kind, t in zip(g["kind"], g["time_months"], strict=True):
-            if kind == "separation":
-                start = t
-            elif start is not None:
-                spells.append(t - start)
-                start = None
-    return np.asarray(spells)
-
-
 WINDOWS = [(0.0, 1.0), (1.0, 2.0), (2.0, math.inf)]
 
 
@@ -98,7 +85,8 @@ def test_the_exit_hazard_falls_with_spell_length_as_the_exact_chain_says(tmp_pat
     run = simulate(caj_scenario(tmp_path / "g.graphml", big.number_of_nodes(), A, B, 180.0), 4)
     node = np.arange(big.number_of_nodes())
     for members, exact in ((node[node % 6 < 4], exact_ring), (node[node % 6 >= 4], [A] * 3)):
-        spells = _search_spells(run.events, members)
+        ev = run.events
+        spells = completed_search_spells(ev[ev["worker"].isin(members)])
         for (lo, hi), want in zip(WINDOWS, exact, strict=True):
             got, se = _hazard(spells, lo, hi)
             assert abs(got - want) <= 4 * se, (lo, hi, got, want, se)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from netsim.model.loading import load_scenario
+from netsim.experiments import validation
 from netsim.model.run import simulate
 
 F_RATE = 0.45  # Shimer's monthly job-finding probability, as a hazard
@@ -28,34 +28,8 @@ WORKERS = 2000
 
 
 def two_state_scenario(f: float = F_RATE, s: float = S_RATE):
-    return load_scenario(
-        {
-            "name": "two_state",
-            "horizon_months": HORIZON,
-            "population": {
-                "workers": WORKERS,
-                "initial_employment_rate": f / (s + f),
-                "vital_forces": {"share": 0.0},
-            },
-            "companies": {"count": 50},
-            "labour_market": {
-                "demand": "always_hiring",
-                "job_finding_rate_per_month": f,
-                "quit_rate_per_month": s,
-                "dismissal_rate_per_month": 0.0,
-                "exit_rate_per_month": 0.0,
-                "on_the_job_search_rate_per_month": 0.0,
-                "word_of_mouth_rate_per_month": 0.0,
-                "probation_dismissal_probability": 0.0,
-                "satisfaction_sensitivity": 0.0,
-                "restrict_quit_multiplier": 1.0,
-                "cross_skill_fit": 1.0,
-                "reservation_wage_ratio": 0.0,
-            },
-            "ties": {"colleague_tie_rate_per_month": 0.0},
-            "outputs": {"network_stats_every_months": 0},
-        }
-    )
+    """The two-state flow of the validation page, at this module's size."""
+    return validation.two_state_scenario(WORKERS, HORIZON, f, s)
 
 
 def exposure(events, initial_employed: int, horizon: float) -> tuple[float, float]:

@@ -66,22 +66,23 @@ def check(name: str, kind: str):
 F_RATE, S_RATE = 0.45, 0.034  # Shimer (2012): monthly job finding and separation
 
 
-def two_state_scenario(workers: int, horizon: float):
-    """Only exponential search (rate f) and quits into search (rate s): a two-state flow."""
+def two_state_scenario(workers: int, horizon: float, f: float = F_RATE, s: float = S_RATE):
+    """Only exponential search (rate ``f``) and quits into search (rate ``s``), per month:
+    a two-state flow, started at its steady state (also used by ``tests/test_theory.py``)."""
     return load_scenario(
         {
             "name": "two_state",
             "horizon_months": horizon,
             "population": {
                 "workers": workers,
-                "initial_employment_rate": F_RATE / (S_RATE + F_RATE),
+                "initial_employment_rate": f / (s + f),
                 "vital_forces": {"share": 0.0},
             },
             "companies": {"count": 50},
             "labour_market": {
                 "demand": "always_hiring",
-                "job_finding_rate_per_month": F_RATE,
-                "quit_rate_per_month": S_RATE,
+                "job_finding_rate_per_month": f,
+                "quit_rate_per_month": s,
                 "dismissal_rate_per_month": 0.0,
                 "exit_rate_per_month": 0.0,
                 "on_the_job_search_rate_per_month": 0.0,
@@ -206,8 +207,17 @@ def _caj(quick: bool) -> list[Check]:
             exact = caj_exact(g, a, b)
             seen, se = caj_observed(run, g, copies)
             src = "Calvó-Armengol & Jackson (2004); exact CTMC on 2^n states"
-            out.append(Check("calvo_armengol_jackson", "docking", f"unemployment, {name}",
-                             seen.unemployment, exact.unemployment, 4 * se.unemployment, src))
+            out.append(
+                Check(
+                    "calvo_armengol_jackson",
+                    "docking",
+                    f"unemployment, {name}",
+                    seen.unemployment,
+                    exact.unemployment,
+                    4 * se.unemployment,
+                    src,
+                )
+            )
             out.append(Check("calvo_armengol_jackson", "docking",
                              f"neighbour employment correlation, {name}",
                              seen.neighbour_correlation, exact.neighbour_correlation,

@@ -39,7 +39,7 @@ from netsim.engine.deadlines import DeadlineQueue
 from netsim.engine.hooks import Hire, Separation
 from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
-from netsim.market.state import FREELANCING, OUT, SEEKING, V_FILLED, V_OPEN, _floats
+from netsim.market.state import FREELANCING, OUT, SEEKING, V_FILLED, _floats
 
 
 class Gigs:
@@ -116,33 +116,6 @@ class Gigs:
             length = self._draw_length()
             if self.alive[c]:  # demand per company slot: dormant and closed firms have none
                 self._open_vacancy(c, "project", project_months=length)
-
-    def _post_project(self, v: int) -> None:
-        """Put project v on the open market (projects have their own list and sampler)."""
-        c = self.vac_company[v]
-        self.vac_status[v] = V_OPEN
-        lst = self.open_projects[c]
-        self.vac_pos[v] = len(lst)
-        lst.append(v)
-        self.n_open_projects += 1
-        self.project_sampler.add(c, self.brand[c])
-        self.expiries.add(self.env.now + self.rand.exponential(1.0 / self.vacancy_mean_months), v)
-        self._schedule_tip(v)
-        for hook in self.hooks.vacancy_posted:
-            hook(v)
-
-    def _unlist_project(self, v: int) -> None:
-        """Take open project v off the open market."""
-        c = self.vac_company[v]
-        lst = self.open_projects[c]
-        p = self.vac_pos[v]
-        last = lst.pop()
-        if last != v:
-            lst[p] = last
-            self.vac_pos[last] = p
-        self.vac_pos[v] = -1
-        self.n_open_projects -= 1
-        self.project_sampler.add(c, -self.brand[c])
 
     # ------------------------------------------------------------------ search and hire
     def _search_project(self, i: int, channel: str) -> bool:

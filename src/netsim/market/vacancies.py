@@ -65,35 +65,48 @@ class Vacancies:
     def _post(self, v: int) -> None:
         """Put vacancy v on the open market until filled or expired."""
         if self.freelancers and v in self.project_len:
-            self._post_project(v)
-            return
+            self.n_open_projects += 1
+            self._list_open(v, self.open_projects, self.project_sampler)
+        else:
+            self.n_open_market += 1
+            self._list_open(v, self.open_market, self.vacancy_sampler)
+
+    def _list_open(self, v: int, lists: list[list[int]], sampler) -> None:
+        """Open vacancy v in its company's list and brand-weighted sampler (positions and
+        projects each have their own), schedule its expiry and news, call the hooks."""
         c = self.vac_company[v]
         self.vac_status[v] = V_OPEN
-        lst = self.open_market[c]
+        lst = lists[c]
         self.vac_pos[v] = len(lst)
         lst.append(v)
-        self.n_open_market += 1
-        self.vacancy_sampler.add(c, self.brand[c])
+        sampler.add(c, self.brand[c])
         self.expiries.add(self.env.now + self.rand.exponential(1.0 / self.vacancy_mean_months), v)
         self._schedule_tip(v)
         for hook in self.hooks.vacancy_posted:
             hook(v)
 
+    def _unlist(self, v: int, lists: list[list[int]], sampler) -> None:
+        """Take open vacancy v out of its company's list and sampler (see :meth:`_list_open`)."""
+        c = self.vac_company[v]
+        lst = lists[c]
+        p = self.vac_pos[v]
+        last = lst.pop()
+        if last != v:
+            lst[p] = last
+            self.vac_pos[last] = p
+        self.vac_pos[v] = -1
+        sampler.add(c, -self.brand[c])
+
     def _close_vacancy(self, v: int, status: int) -> None:
         """Set vacancy v's status; take it off the open market if it was there."""
         c = self.vac_company[v]
-        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0 and v in self.project_len:
-            self._unlist_project(v)
-        elif self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
-            lst = self.open_market[c]
-            p = self.vac_pos[v]
-            last = lst.pop()
-            if last != v:
-                lst[p] = last
-                self.vac_pos[last] = p
-            self.vac_pos[v] = -1
-            self.n_open_market -= 1
-            self.vacancy_sampler.add(c, -self.brand[c])
+        if self.vac_status[v] == V_OPEN and self.vac_pos[v] >= 0:
+            if v in self.project_len:
+                self.n_open_projects -= 1
+                self._unlist(v, self.open_projects, self.project_sampler)
+            else:
+                self.n_open_market -= 1
+                self._unlist(v, self.open_market, self.vacancy_sampler)
         self.vac_status[v] = status
         hooks = self.hooks.vacancy_closed
         if hooks:

@@ -57,12 +57,7 @@ def network_statistics(
     A = net.to_csr(weight=None)
     _, labels = connected_components(A, directed=False)
     stats["giant_component_share"] = float(np.bincount(labels).max() / n)
-    if sample >= n:
-        nodes = np.arange(n)
-    else:
-        if sample < 1:
-            raise ValueError(f"sample must be >= 1, got {sample}")
-        nodes = np.sort(rng.choice(n, size=sample, replace=False))
+    nodes = _sample_nodes(n, sample, rng)
     deg = np.diff(A.indptr).astype(np.int64)
     # Paths of length two from each node: the cost of its rows in the product below.
     work = (A @ deg)[nodes]
@@ -106,12 +101,7 @@ def two_hop_share_within(
     if n < 2:
         return 0.0
     size = np.bincount(groups)
-    if sample >= n:
-        nodes = np.arange(n)
-    else:
-        if sample < 1:
-            raise ValueError(f"sample must be >= 1, got {sample}")
-        nodes = np.sort(rng.choice(n, size=sample, replace=False))
+    nodes = _sample_nodes(n, sample, rng)
     nodes = nodes[size[groups[nodes]] > 1]
     if len(nodes) == 0:
         return 0.0
@@ -133,3 +123,13 @@ def two_hop_share_within(
         count = count - (deg[rows] > 0)
         share[idx] = count / (size[g] - 1)
     return float(share.mean())
+
+
+def _sample_nodes(n: int, sample: int, rng: np.random.Generator) -> np.ndarray:
+    """All ``n`` nodes if ``sample >= n``, else ``sample`` of them drawn without replacement
+    (sorted)."""
+    if sample >= n:
+        return np.arange(n)
+    if sample < 1:
+        raise ValueError(f"sample must be >= 1, got {sample}")
+    return np.sort(rng.choice(n, size=sample, replace=False))

@@ -298,22 +298,23 @@ class SocialNetwork(TieDecay):
             return slice(None)
         return np.frombuffer(self._u, dtype=np.int64) >= 0
 
-    def has_tie(self, u: int, v: int) -> bool:
-        """True if ``u`` and ``v`` are tied (False for ``u == v`` and out-of-range workers)."""
+    def _row(self, u: int, v: int) -> int | None:
+        """The row of the tie ``u``–``v``, or None (also for u == v and out-of-range workers)."""
         n = self.n
         if u == v or not (0 <= u < n and 0 <= v < n):
-            return False
-        return (u * n + v if u < v else v * n + u) in self._index
+            return None
+        return self._index.get(u * n + v if u < v else v * n + u)
+
+    def has_tie(self, u: int, v: int) -> bool:
+        """True if ``u`` and ``v`` are tied (False for ``u == v`` and out-of-range workers)."""
+        return self._row(u, v) is not None
 
     def tie(self, u: int, v: int) -> tuple[float, str, float] | None:
         """``(strength, origin, formed_months)`` of the tie ``u``–``v``, or None if absent.
 
         Strength is in 0..1, formation time in months.
         """
-        n = self.n
-        if u == v or not (0 <= u < n and 0 <= v < n):
-            return None
-        row = self._index.get(u * n + v if u < v else v * n + u)
+        row = self._row(u, v)
         if row is None:
             return None
         return self._s[row], self.origins[self._o[row]], self._t[row]

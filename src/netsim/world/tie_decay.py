@@ -110,20 +110,14 @@ class TieDecay:
 
     def strength_at(self, u: int, v: int, at_months: float) -> float | None:
         """Strength (0..1) of the tie ``u``–``v`` at ``at_months``, or None if there is none."""
-        n = self.n
-        if u == v or not (0 <= u < n and 0 <= v < n):
-            return None
-        row = self._index.get(u * n + v if u < v else v * n + u)
+        row = self._row(u, v)
         if row is None:
             return None
         return float(decayed(self._s[row], self._r[row], at_months, self.half_life))
 
     def refreshed_at(self, u: int, v: int) -> float | None:
         """When the tie ``u``–``v`` was last refreshed (months), or None if there is none."""
-        n = self.n
-        if u == v or not (0 <= u < n and 0 <= v < n):
-            return None
-        row = self._index.get(u * n + v if u < v else v * n + u)
+        row = self._row(u, v)
         return None if row is None else self._r[row]
 
     def prune_due(self, month: int, keep: Callable[[int, int], bool] | None = None) -> int:
