@@ -85,7 +85,8 @@ class ClassroomPanel:
         self.link = pn.pane.Markdown(
             f"Students join the running model at **[{url}]({url})**: each plays one honest "
             "member (a recruiter-friend), sees the vacancies that reach them and chooses "
-            "whom to recommend. Members without a student follow their strategies.",
+            "whom to recommend, and may put a friend they placed up for rotation. Members "
+            "without a student follow their strategies.",
             css_classes=["netsim-student-link"],
         )
         self.qr = pn.pane.HTML(_qr_svg(url), width=220, height=220)
@@ -149,7 +150,9 @@ class StudentSession:
         self.layout = pn.Column(
             pn.pane.Markdown("### netsim · classroom"),
             pn.Row(self.name, self.join_b), self.status, self.offer, self.pick, self.send_b,
-            pn.pane.Markdown("#### Friends you placed"), self.placed, self.rotate_pick,
+            pn.pane.Markdown("#### Friends you placed\nPut one up for rotation and they quit "
+                             "as soon as your payout is safe, so you can place them again."),
+            self.placed, self.rotate_pick,
             self.rotate_b, self.rotate_note,
             width=420,
         )
@@ -256,8 +259,8 @@ class StudentSession:
             return
         when = max(p.safe_months, self.room.platform.market.now)
         self.rotate_note.object = (
-            f"Contact {p.friend} quits into search at month {when:.1f} (at the end of a "
-            "month at the earliest), once your payout is safe: recommend them again then."
+            f"Contact {p.friend} quits into search at month {when:.1f} (at this month's end "
+            "at the earliest), once your payout is safe: recommend them again then."
         )
         self._show_placements(self.room, self.room.platform.market.now)
 
