@@ -235,3 +235,16 @@ def test_payout_safe_after_reads_the_rules_schedule(rule, params, safe):
     r = PAYOUT_RULES.get(rule)(params)
     assert payout_safe_after(r, 1, (0,), 3000.0) == pytest.approx(safe)
     assert payout_safe_after(r, 3, (2,), 3000.0) == pytest.approx(safe)
+
+
+def test_a_vacancy_that_closes_leaves_the_inbox():
+    from netsim.engine.hooks import VacancyClosed
+
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")
+    # Filled before the member's hop: nobody recommends for it, so it must not wait for
+    # an answer that would be lost; answering it now is refused as too late.
+    room._on_vacancy_closed(VacancyClosed(offer.vacancy, offer.company, sim.env.now, "filled"))
+    assert offer.vacancy not in {o.vacancy for o in room.pending("t0")}
+    with pytest.raises(PermissionError):
+        room.answer("t0", offer.vacancy, [])

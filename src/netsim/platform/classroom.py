@@ -35,7 +35,7 @@ from netsim.platform.gaming import payout_safe_after
 from netsim.platform.strategies import Honest
 
 if TYPE_CHECKING:
-    from netsim.engine.hooks import Hire, MonthEnd, Separation
+    from netsim.engine.hooks import Hire, MonthEnd, Separation, VacancyClosed
     from netsim.platform.referral_platform import ReferralPlatform
 
 __all__ = ["Classroom", "Offer", "Placement", "StudentChoice"]
@@ -155,8 +155,10 @@ class Classroom:
         """Make the student strategy available to ``platform`` (changes nothing by itself).
 
         The classroom also follows the run's hires and separations (to know whom each
-        student placed) and applies rotation requests at month ends; none of it draws a
-        random number or schedules an event unless a student asks for a rotation.
+        student placed), takes a vacancy out of the inboxes when it closes (a filled or
+        expired vacancy is never recommended for, so an answer to it would be lost), and
+        applies rotation requests at month ends; none of it draws a random number or
+        schedules an event unless a student asks for a rotation.
         """
         self.platform = platform
         platform.strategies.append(self.strategy)
@@ -164,6 +166,7 @@ class Classroom:
         platform.hooks.hire.append(self._on_hire)
         platform.hooks.separation.append(self._on_separation)
         platform.hooks.month_end.append(self._on_month_end)
+        platform.hooks.vacancy_closed.append(self._on_vacancy_closed)
         return self
 
     # ------------------------------------------------------------------ students
@@ -338,3 +341,9 @@ class Classroom:
                     continue
                 st.rotations += 1
                 market.schedule_quit(p.friend, hire_id, max(p.safe_months, ev.time_months))
+
+    def _on_vacancy_closed(self, ev: VacancyClosed) -> None:
+        """The engine: a vacancy was filled or expired; nobody can recommend for it now."""
+        with self._lock:
+            for st in self._by_member.values():
+                st.offers.pop(ev.vacancy, None)

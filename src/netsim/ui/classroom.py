@@ -217,7 +217,10 @@ class StudentSession:
 
     def send(self) -> None:
         """Recommend the ticked contacts for the vacancy shown."""
-        if self.room is None or self.vacancy is None:
+        if self.room is None:
+            return
+        if self.vacancy is None:  # the vacancy closed between the page's refresh and the click
+            self.offer.object = "Too late: the vacancy moved on."
             return
         try:
             self.room.answer(self.token, self.vacancy, list(self.pick.value))
