@@ -142,8 +142,12 @@ def test_offers_of_one_month_share_one_answer_window():
 def _rotation_run(rule: str, params: dict):
     """A classroom of 10 students under ``rule``, advanced to the first month's end, and the
     first student placement (student t5 places contact 287 early in month 1 with this seed)."""
-    sc = small_scenario(**{**PLATFORM, "platform": {**PLATFORM["platform"],
-                                                    "payout": {"rule": rule, "params": params}}})
+    sc = small_scenario(
+        **{
+            **PLATFORM,
+            "platform": {**PLATFORM["platform"], "payout": {"rule": rule, "params": params}},
+        }
+    )
     sim = Simulation(sc).start()
     room = Classroom().attach(sim.platform)
     for i in range(10):
@@ -204,6 +208,24 @@ def test_rotating_another_members_or_a_stale_placement_is_refused_and_changes_no
     pd.testing.assert_frame_equal(
         pd.DataFrame(plain.series), pd.DataFrame(sim.series), check_exact=True
     )
+
+
+def test_placing_a_rotated_friend_again_counts_as_gamed():
+    sim, room, owner, placed = _rotation_run("flat", {"bonus": 2000})
+    member, friend = room.member_of(owner), placed.friend
+    other = room.member_of(next(t for t in room.students if t != owner))
+    p = sim.platform
+    assert p._gaming_of(friend, (member,)) == ""  # an honest placement so far
+    room.rotate(owner, placed.hire_id)
+    sim.advance(2.5)  # the engine made the friend quit
+    assert room.rotated(member, friend)
+    # The same member recommending the friend again is the student's gaming (and the
+    # platform's defences count a rejection of it as a detection) ...
+    assert p._gaming_of(friend, (member,)) == "student"
+    assert p._strategy_named["student"] is room.strategy  # its payouts are booked as gamed
+    # ... but not another member's recommendation, nor another friend of the member.
+    assert p._gaming_of(friend, (other,)) == ""
+    assert not room.rotated(member, friend + 1)
 
 
 def test_a_placement_cannot_be_rotated_twice_nor_after_it_ended():

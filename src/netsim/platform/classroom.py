@@ -92,6 +92,8 @@ class Student:
     placements: dict[int, Placement] = field(default_factory=dict)
     #: Rotations the engine applied (quits scheduled).
     rotations: int = 0
+    #: Friends the engine made quit for rotation: placing one again is gamed.
+    rotated: set[int] = field(default_factory=set)
 
 
 class StudentChoice(Honest):
@@ -102,8 +104,13 @@ class StudentChoice(Honest):
     """
 
     name = "student"
-    description = "An honest member played by a student in classroom mode (netsim ui)."
-    gaming = False
+    description = (
+        "A member played by a student in classroom mode (netsim ui): honest unless the "
+        "student re-places a friend they put up for rotation, which counts as gamed."
+    )
+    # A student may game: placing again a friend they rotated out of a job is rotation
+    # gaming, so its payouts count as gamed and the platform's defences may detect it.
+    gaming = True
 
     def __init__(self, classroom: Classroom | None = None) -> None:
         self.classroom = classroom
@@ -111,6 +118,13 @@ class StudentChoice(Honest):
     def notice(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
         if self.classroom is not None:
             self.classroom.offer(platform, member, vacancy, chosen)
+
+    def claims(self, platform, owner: int, candidate: int, chain: tuple[int, ...]) -> bool:
+        """A candidacy is gamed if the student recommends (last in the chain) a friend
+        they put up for rotation before."""
+        if self.classroom is None or not chain or platform.owner(chain[-1]) != owner:
+            return False
+        return self.classroom.rotated(owner, candidate)
 
     def recommend(self, platform, member: int, vacancy: int, chosen: list[int]) -> list[int]:
         if self.classroom is None:
@@ -161,8 +175,7 @@ class Classroom:
         schedules an event unless a student asks for a rotation.
         """
         self.platform = platform
-        platform.strategies.append(self.strategy)
-        self._code = len(platform.strategies) - 1
+        self._code = platform.add_strategy(self.strategy)
         platform.hooks.hire.append(self._on_hire)
         platform.hooks.separation.append(self._on_separation)
         platform.hooks.month_end.append(self._on_month_end)
@@ -226,6 +239,13 @@ class Classroom:
             offer.answer = tuple(contacts)
             self._answered.notify_all()
 
+    def rotated(self, member: int, friend: int) -> bool:
+        """Whether the student playing ``member`` put ``friend`` up for rotation before
+        (the engine made them quit); False for members no student plays."""
+        with self._lock:
+            st = self._by_member.get(member)
+            return st is not None and friend in st.rotated
+
     def placements(self, token: str) -> list[Placement]:
         """The friends the student ``token``'s member placed who are still in that job,
         oldest first (copies)."""
@@ -262,8 +282,10 @@ class Classroom:
         with self._lock:
             rows = list(self.students.values())
         balances = self.platform.ledger.balances if self.platform is not None else {}
-        board = [(s.name, s.member, balances.get(("worker", s.member), 0.0), s.answered,
-                  s.rotations) for s in rows]
+        board = [
+            (s.name, s.member, balances.get(("worker", s.member), 0.0), s.answered, s.rotations)
+            for s in rows
+        ]
         return sorted(board, key=lambda r: (-r[2], r[1]))
 
     # ------------------------------------------------------------------ engine side
@@ -279,8 +301,14 @@ class Classroom:
             month = int(market.now)
             if self._window[0] != month:  # the month's first offer opens its answer window
                 self._window = (month, time.monotonic() + self.wait_seconds)
-            offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
-                          market.now, deadline=self._window[1])
+            offer = Offer(
+                vacancy,
+                market.vacancy_company(vacancy),
+                fitting,
+                tuple(chosen),
+                market.now,
+                deadline=self._window[1],
+            )
             st.offers[vacancy] = offer
             st.seen += 1
             while len(st.offers) > self.MAX_OFFERS:
@@ -340,6 +368,7 @@ class Classroom:
                 if p is None or market.stint_hire(p.friend) != hire_id:
                     continue
                 st.rotations += 1
+                st.rotated.add(p.friend)
                 market.schedule_quit(p.friend, hire_id, max(p.safe_months, ev.time_months))
 
     def _on_vacancy_closed(self, ev: VacancyClosed) -> None:
