@@ -158,7 +158,7 @@ def _websocket(n: int, bound_s: float) -> None:
         for s, r in zip(students, res, strict=True):
             if isinstance(r, BaseException):  # a figure, not a crash
                 print(f"member {s.member}: no confirmation after {s.pressed} presses; "
-                      f"its page showed {s.seen.get('netsim-offer', [])[-4:]}")
+                      f"its page showed {s.seen.get('netsim-sent', [])[-4:]}")
         board = await lecturer.leaderboard(lambda rows: len(rows) == n + 1)
         confirmed = sum(not isinstance(r, BaseException) for r in res)
         await lecturer.click("Pause")

@@ -223,17 +223,17 @@ class Student(Tab):
         """Wait for a vacancy, recommend the ticked contacts, and wait for the page to
         confirm; the vacancy. Press again on a later vacancy if the first came too late,
         or if the page never answered the press: a press made just as the server replaced
-        the vacancy shown gets "Too late", which a batched update may merge away when the
-        page showed that text just before."""
+        the vacancy shown gets "Too late" (each reply names its press or vacancy, so a
+        reply is never merged away as unchanged text)."""
         async def once() -> int:
             while True:
                 await self.wait_for(lambda: self.enabled("Recommend"), timeout_s)
-                before = len(self.seen.get("netsim-offer", []))
+                before = len(self.seen.get("netsim-sent", []))
                 await self.click("Recommend")
                 self.pressed += 1
                 try:
                     said = await self.wait_for(lambda b=before: next(
-                        (t for t in self.seen.get("netsim-offer", [])[b:]
+                        (t for t in self.seen.get("netsim-sent", [])[b:]
                          if t.startswith(("You recommended", "Too late"))), None), 3.0)
                 except TimeoutError:
                     continue

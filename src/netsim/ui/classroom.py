@@ -69,10 +69,14 @@ def leaderboard_markdown(room: Classroom | None) -> str:
     board = room.earnings()
     if not board:
         return "Nobody has joined yet."
-    lines = ["| # | student | member | earnings | own choices | rotations |",
-             "|---|---|---|---:|---:|---:|"]
-    lines += [f"| {i} | {name} | {m} | {money:,.0f} | {own} | {rot} |"
-              for i, (name, m, money, own, rot) in enumerate(board, 1)]
+    lines = [
+        "| # | student | member | earnings | own choices | rotations |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {i} | {name} | {m} | {money:,.0f} | {own} | {rot} |"
+        for i, (name, m, money, own, rot) in enumerate(board, 1)
+    ]
     return "\n".join(lines)
 
 
@@ -91,7 +95,10 @@ class ClassroomPanel:
         )
         self.qr = pn.pane.HTML(_qr_svg(url), width=220, height=220)
         self.wait = pn.widgets.IntSlider(
-            name="Seconds per month students have to answer", start=0, end=30, value=DEFAULT_WAIT_S,
+            name="Seconds per month students have to answer",
+            start=0,
+            end=30,
+            value=DEFAULT_WAIT_S,
             width=260,
         )
         self.wait.param.watch(self._on_wait, "value")
@@ -128,32 +135,55 @@ class StudentSession:
         self.token = secrets.token_hex(8)
         self.room: Classroom | None = None
         self.vacancy: int | None = None
-        self.name = pn.widgets.TextInput(name="Your name", placeholder="e.g. Ada", width=240,
-                                         css_classes=["netsim-student-name"])
+        #: Recommend presses so far (numbers the replies).
+        self.presses = 0
+        self.name = pn.widgets.TextInput(
+            name="Your name", placeholder="e.g. Ada", width=240, css_classes=["netsim-student-name"]
+        )
         self.join_b = pn.widgets.Button(name="Join", button_type="success", width=100)
         self.join_b.on_click(lambda _e: self.join())
-        self.status = pn.pane.Markdown("Type your name and press **Join**.",
-                                       css_classes=["netsim-student-status"])
+        self.status = pn.pane.Markdown(
+            "Type your name and press **Join**.", css_classes=["netsim-student-status"]
+        )
         self.offer = pn.pane.Markdown("", css_classes=["netsim-offer"])
-        self.pick = pn.widgets.CheckBoxGroup(options={}, value=[], inline=False,
-                                             css_classes=["netsim-pick"])
-        self.send_b = pn.widgets.Button(name="Recommend", button_type="primary",
-                                        disabled=True, width=140)
+        self.pick = pn.widgets.CheckBoxGroup(
+            options={}, value=[], inline=False, css_classes=["netsim-pick"]
+        )
+        self.send_b = pn.widgets.Button(
+            name="Recommend", button_type="primary", disabled=True, width=140
+        )
         self.send_b.on_click(lambda _e: self.send())
+        # The answer to the last press has a pane of its own: the periodic refresh replaces
+        # the vacancy shown, and would otherwise wipe the reply before the student saw it.
+        self.sent = pn.pane.Markdown("", css_classes=["netsim-sent"])
         self.placed = pn.pane.Markdown("", css_classes=["netsim-placed"])
-        self.rotate_pick = pn.widgets.Select(name="Friend to put up for rotation", options={},
-                                             width=380, css_classes=["netsim-rotate-pick"])
-        self.rotate_b = pn.widgets.Button(name="Put up for rotation", button_type="warning",
-                                          disabled=True, width=180)
+        self.rotate_pick = pn.widgets.Select(
+            name="Friend to put up for rotation",
+            options={},
+            width=380,
+            css_classes=["netsim-rotate-pick"],
+        )
+        self.rotate_b = pn.widgets.Button(
+            name="Put up for rotation", button_type="warning", disabled=True, width=180
+        )
         self.rotate_b.on_click(lambda _e: self.rotate())
         self.rotate_note = pn.pane.Markdown("", css_classes=["netsim-rotate-note"])
         self.layout = pn.Column(
             pn.pane.Markdown("### netsim · classroom"),
-            pn.Row(self.name, self.join_b), self.status, self.offer, self.pick, self.send_b,
-            pn.pane.Markdown("#### Friends you placed\nPut one up for rotation and they quit "
-                             "as soon as your payout is safe, so you can place them again."),
-            self.placed, self.rotate_pick,
-            self.rotate_b, self.rotate_note,
+            pn.Row(self.name, self.join_b),
+            self.status,
+            self.offer,
+            self.pick,
+            self.send_b,
+            self.sent,
+            pn.pane.Markdown(
+                "#### Friends you placed\nPut one up for rotation and they quit "
+                "as soon as your payout is safe, so you can place them again."
+            ),
+            self.placed,
+            self.rotate_pick,
+            self.rotate_b,
+            self.rotate_note,
             width=420,
         )
 
@@ -219,16 +249,19 @@ class StudentSession:
         """Recommend the ticked contacts for the vacancy shown."""
         if self.room is None:
             return
+        self.presses += 1
+        # Each reply names the press: a reply equal to the one shown would send no update.
         if self.vacancy is None:  # the vacancy closed between the page's refresh and the click
-            self.offer.object = "Too late: the vacancy moved on."
+            self.sent.object = f"Too late: the vacancy moved on (press {self.presses})."
             return
         try:
             self.room.answer(self.token, self.vacancy, list(self.pick.value))
         except (PermissionError, ValueError):
-            self.offer.object = "Too late: the vacancy moved on."
+            self.sent.object = f"Too late: vacancy {self.vacancy} moved on (press {self.presses})."
         else:
             who = ", ".join(str(k) for k in self.pick.value) or "nobody"
-            self.offer.object = f"You recommended {who} for vacancy {self.vacancy}."
+            self.sent.object = f"You recommended {who} for vacancy {self.vacancy}."
+        self.offer.object = "Waiting for the next vacancy to reach you…"
         self.pick.options, self.send_b.disabled, self.vacancy = {}, True, None
 
     def _show_placements(self, room: Classroom, now: float) -> None:
@@ -276,8 +309,7 @@ def _placement_label(p, now: float) -> str:
         safe = "payout safe now"
     else:
         safe = f"payout safe from month {p.safe_months:.1f}"
-    return (f"contact {p.friend} at company {p.company} since month {p.hired_months:.1f} · "
-            f"{safe}")
+    return f"contact {p.friend} at company {p.company} since month {p.hired_months:.1f} · {safe}"
 
 
 def _contact_label(room: Classroom, k: int) -> str:
