@@ -14,6 +14,7 @@ from netsim.platform.classroom import Classroom
 
 PLATFORM = {
     "horizon_months": 12,
+    "burn_in_months": 0,
     "platform": {
         "enabled": True,
         "member_share": 0.3,

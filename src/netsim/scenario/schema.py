@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 
+#: Default burn-in (months): the slowest market stock, the open vacancies, settles within
+#: about two years at the default rates (docs/ODD.md, section 5, measured on baseline.yaml).
+BURN_IN_MONTHS = 36
+
+
 class VitalForces(Section):
     """The agile, mobile 'vital forces' (about 20% of workers in the source texts)."""
 
@@ -295,6 +300,17 @@ class Scenario(Section):
     description: str = F("", "-", "What the scenario shows.")
     seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0, le=2**63 - 1)
     horizon_months: float = F(120.0, "months", "Simulated time.", gt=0, le=1200)
+    burn_in_months: int = F(
+        BURN_IN_MONTHS,
+        "months",
+        "Whole months the labour market runs before the outputs start, so that they begin in "
+        "its steady state: the platform and every other mechanism launch at its end, and "
+        "every output (monthly table, event log, summary, ledger, tables) starts there, with "
+        "time re-based so that month 0 is the end of the burn-in (times within it are "
+        "negative). 0 starts the outputs at the drawn initial state (docs/ODD.md, section 5).",
+        ge=0,
+        le=1200,
+    )
     population: Population = S(Population, "Workers.")
     companies: Companies = S(Companies, "Companies.")
     graph: Graph = S(Graph, "The social graph.")
