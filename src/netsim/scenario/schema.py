@@ -35,6 +35,13 @@ __all__ = [
 ]
 
 
+#: Description suffix of the keys whose defaults are the IT-market fit (`netsim calibrate
+#: calibration/it_market.yaml` on the baseline, rounded to two significant digits).
+CALIBRATED = (
+    "Default: the IT-market fit (netsim calibrate calibration/it_market.yaml; docs/ODD.md "
+    "section 6)."
+)
+
 #: Default burn-in (months): the slowest market stock, the open vacancies, settles within
 #: about two years at the default rates (docs/ODD.md, section 5, measured on baseline.yaml).
 BURN_IN_MONTHS = 36
@@ -161,10 +168,16 @@ class LabourMarket(Section):
         "creates and fills a vacancy (the two-state flow benchmark).",
     )
     job_finding_rate_per_month: float = F(
-        0.6, "1/month", "Open-market contact rate of a seeking worker of visibility 1.", ge=0
+        0.33,
+        "1/month",
+        "Open-market contact rate of a seeking worker of visibility 1. " + CALIBRATED,
+        ge=0,
     )
     on_the_job_search_rate_per_month: float = F(
-        0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
+        0.0073,
+        "1/month",
+        "Rate at which an employed worker meets an outside offer. " + CALIBRATED,
+        ge=0,
     )
     on_the_job_news: Literal["search", "pass_to_contact"] = F(
         "search",
@@ -174,10 +187,16 @@ class LabourMarket(Section):
         "contact, lost if there is none (Calvo-Armengol & Jackson 2004).",
     )
     word_of_mouth_rate_per_month: float = F(
-        4.0, "1/month", "Rate at which news of each open vacancy is passed on by its staff.", ge=0
+        2.8,
+        "1/month",
+        "Rate at which news of each open vacancy is passed on by its staff. " + CALIBRATED,
+        ge=0,
     )
     quit_rate_per_month: float = F(
-        0.012, "1/month", "Base hazard of quitting into search (satisfaction 0.5).", ge=0
+        0.005,
+        "1/month",
+        "Base hazard of quitting into search (satisfaction 0.5). " + CALIBRATED,
+        ge=0,
     )
     dismissal_rate_per_month: float = F(
         0.004, "1/month", "Hazard of dismissal after probation.", ge=0
@@ -214,11 +233,12 @@ class LabourMarket(Section):
     base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
     offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
     referral_information: float = F(
-        0.0,
+        0.69,
         "probability",
         "Chance that a hire through contacts (word of mouth, platform, staff referral) was "
         "vetted by a referrer who knows both sides: its match quality (satisfaction) is then "
-        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016).",
+        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016). "
+        + CALIBRATED,
         ge=0,
         le=1,
     )
@@ -240,7 +260,10 @@ class Vacancies(Section):
         0.97, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
     )
     mean_duration_months: float = F(
-        3.0, "months", "Mean time before an unfilled vacancy expires (exponential).", gt=0
+        8.0,
+        "months",
+        "Mean time before an unfilled vacancy expires (exponential). " + CALIBRATED,
+        gt=0,
     )
     internal_fill_share: float = F(
         0.6, "probability", "Chance a large company fills a vacancy from its own staff.", ge=0, le=1
