@@ -296,16 +296,15 @@ def market_paragraph(design, comparison: pd.DataFrame) -> str:
     if not np.isfinite(churn):
         level = ""
     elif abs(churn - SOFTWARE_TURNOVER) <= 0.2 * SOFTWARE_TURNOVER:
-        level = "close to the 13.2% a year reported for software workers (LinkedIn 2018)"
+        level = "close to the 13.2% a year reported for software workers by LinkedIn in 2018"
     else:
         side = "above" if churn > SOFTWARE_TURNOVER else "below"
         level = (
-            f"{side} the 13.2% a year reported for software workers (LinkedIn 2018): this "
-            f"community's overrides (more vital forces, who move more) move it off the "
-            f"calibrated baseline"
+            f"{side} the 13.2% a year reported for software workers by LinkedIn in 2018, "
+            f"the target the calibration misses most"
         )
     measured = (
-        f" Without a platform its staff separate at {fmt(100 * churn)}% a year, {level}, "
+        f" Without a platform its staff separate at {fmt(100 * churn)}% a year ({level}), "
         f"and current jobs have lasted {fmt(tenure)} months on average at the end."
         if np.isfinite(churn)
         else ""
