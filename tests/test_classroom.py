@@ -8,12 +8,14 @@ import time
 import pandas as pd
 import pytest
 
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.model.simulation import Simulation
 from netsim.platform.classroom import Classroom
 
-PLATFORM = {
+# The seeded run these tests were designed on: the drawn start, the pre-calibration market.
+PLATFORM = pre_calibration(**{
     "horizon_months": 12,
+    "burn_in_months": 0,
     "platform": {
         "enabled": True,
         "member_share": 0.3,
@@ -22,7 +24,7 @@ PLATFORM = {
         "payout": {"rule": "flat", "params": {"bonus": 2000}},
         "gaming": {"rotation_share": 0.2},
     },
-}
+})
 
 
 def _classroom_run(students: int = 3):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.api import load
 from netsim.cli import main
 from netsim.model.loading import load_scenario
@@ -163,7 +163,8 @@ def test_export_refuses_a_foreign_folder_and_writes_nothing(tmp_path):
 def test_compare_uses_common_random_numbers(tmp_path):
     from netsim.ui.compare import PairRun, totals_table, variant_b
 
-    a = load_scenario(_write(tmp_path))
+    # Gamed placements within 18 months need the churnier pre-calibration market.
+    a = load_scenario(_write(tmp_path, pre_calibration(**GAMING)))
     same = PairRun(a, variant_b(a, "# nothing changed\n"))
     rows = same.step(18)
     for col in ("unemployment_rate", "payouts_gamed", "churn_rate"):
