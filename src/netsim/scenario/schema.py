@@ -168,13 +168,13 @@ class LabourMarket(Section):
         "creates and fills a vacancy (the two-state flow benchmark).",
     )
     job_finding_rate_per_month: float = F(
-        0.33,
+        0.38,
         "1/month",
         "Open-market contact rate of a seeking worker of visibility 1. " + CALIBRATED,
         ge=0,
     )
     on_the_job_search_rate_per_month: float = F(
-        0.0073,
+        0.0068,
         "1/month",
         "Rate at which an employed worker meets an outside offer. " + CALIBRATED,
         ge=0,
@@ -193,7 +193,7 @@ class LabourMarket(Section):
         ge=0,
     )
     quit_rate_per_month: float = F(
-        0.005,
+        0.0052,
         "1/month",
         "Base hazard of quitting into search (satisfaction 0.5). " + CALIBRATED,
         ge=0,
@@ -233,7 +233,7 @@ class LabourMarket(Section):
     base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
     offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
     referral_information: float = F(
-        0.69,
+        0.63,
         "probability",
         "Chance that a hire through contacts (word of mouth, platform, staff referral) was "
         "vetted by a referrer who knows both sides: its match quality (satisfaction) is then "
@@ -260,7 +260,7 @@ class Vacancies(Section):
         0.97, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
     )
     mean_duration_months: float = F(
-        8.0,
+        7.9,
         "months",
         "Mean time before an unfilled vacancy expires (exponential). " + CALIBRATED,
         gt=0,
