@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import simpy
 
+from netsim.engine.environment import ModelEnvironment
 from netsim.engine.gctools import gc_relaxed
 from netsim.engine.hooks import Hire, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
@@ -59,7 +59,7 @@ class Simulation(LabourMarket):
             sc,
             world,
             gens["dynamics"],
-            simpy.Environment(),
+            ModelEnvironment(),
             EventLog(sc.outputs.event_log),
             freelance=gens["freelance"],
         )
