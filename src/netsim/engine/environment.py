@@ -78,18 +78,17 @@ class ModelEnvironment(simpy.Environment):
         if timers:
             queue = self._queue
             while timers:
-                entry = timers[0]
+                t, seq, fn, a, b = timers[0]
                 if queue:
                     # SimPy's queue entries are (time, priority, eid, event); a timer ranks
                     # as (time, NORMAL, seq).
                     head = queue[0]
-                    t = entry[0]
-                    if t > head[0] or (
-                        t == head[0]
-                        and (head[1] < NORMAL or (head[1] == NORMAL and head[2] < entry[1]))
+                    ht = head[0]
+                    if t > ht or (
+                        t == ht and (head[1] < NORMAL or (head[1] == NORMAL and head[2] < seq))
                     ):
                         break
                 heappop(timers)
-                self._now = entry[0]
-                entry[2](entry[3], entry[4])
+                self._now = t
+                fn(a, b)
         super().step()

@@ -69,17 +69,14 @@ class WorkerTimers:
             if fire <= self.horizon:  # a timer past the horizon would never fire
                 self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
             return
-        self._start(i, self.epoch[i], delay)
-
-    def _start(self, i: int, epoch: int, delay: float) -> None:
         # The timer carries the worker and epoch itself: no closure per event.
-        self._call_in(delay, self.fire, i, epoch)
+        self._call_in(delay, self.fire, i, self.epoch[i])
 
     def release(self, month: int) -> None:
         """Move the far timers falling in [month, month + 1) into SimPy's queue."""
-        now, epoch = self.env.now, self.epoch
+        now, epoch, call_in, fire_fn = self.env.now, self.epoch, self._call_in, self.fire
         for fire, i, ep in self._far.pop(month, ()):
             if epoch[i] == ep:
-                self._start(i, ep, fire - now)
+                call_in(fire - now, fire_fn, i, ep)
             else:
                 self.n_stale += 1
