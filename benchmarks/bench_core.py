@@ -8,7 +8,9 @@ Run from the repository root::
 
 With ``--json`` the last line printed is one JSON object with every figure (``wall_s``,
 ``peak_rss_mb``, ``overhead_ratio``, ``bare_simpy_us_per_event``, ``events``, ...), which
-``benchmarks/bench_scaling.py`` reads.
+``benchmarks/bench_scaling.py`` reads. ``cpu_s`` (build + run + tables), ``run_cpu_s`` and
+``us_per_event_cpu`` are the process's CPU time: on a shared machine compare those, in
+interleaved before/after pairs, rather than wall time.
 
 It builds and runs ``benchmarks/core_100k.yaml`` (optionally resized), then times a bare
 SimPy loop (one process yielding ``env.timeout(1)``) in the same process, and prints the
