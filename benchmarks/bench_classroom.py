@@ -4,6 +4,7 @@ Run from the repository root (needs the ``ui`` extra, Playwright and Debian's ``
 
     python benchmarks/bench_classroom.py                  # 60 students, 90 s
     python benchmarks/bench_classroom.py --students 20 --seconds 60
+    python benchmarks/bench_classroom.py --websocket      # 60 protocol clients, no browser
 
 It serves a 2,000-worker lecture (flat rule, members see many vacancies), opens the
 lecturer's page and presses Start, then opens ``--students`` student tabs in one headless
@@ -12,49 +13,39 @@ Chromium (each its own browser context, as separate phones are), joins each, and
 prints: seconds until all students had joined, recommendations sent and confirmed, the
 slowest confirmation (click to "You recommended"), months the run advanced and months per
 second, the leaderboard's row count, and the server's CPU seconds. Bounded in time; nothing
-asserts (the browser test in tests/test_ui_browser.py is the test). Figures are recorded
-in docs/performance.md under "UI".
+asserts (the browser test in tests/test_ui_browser.py is the test). With ``--websocket``
+the students are the load test's clients (tests/classroom_load.py: the Bokeh protocol
+without a browser, all in one process), each joining and recommending once; it prints the
+seconds to join and to recommend, presses, answers the engine took, months and CPU.
+Figures are recorded in docs/performance.md under "UI".
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-from netsim.model.loading import load_scenario
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from classroom_load import (  # noqa: E402  (shared with the load test)
+    Lecturer,
+    Student,
+    classroom_scenario,
+    free_port,
+    served,
+)
 
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _scenario(folder: Path) -> Path:
-    sc = load_scenario(
-        {"name": "classroom", "seed": 1},
-        ["population.workers=2000", "companies.count=100", "horizon_months=120",
-         "platform.enabled=true", "platform.member_share=0.2", "platform.reach=200",
-         "platform.recommend_base=0.6"],
-    )  # fmt: skip
-    path = folder / "classroom.yaml"
-    path.write_text(yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False))
-    return path
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -67,13 +58,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=60)
     ap.add_argument("--seconds", type=float, default=90.0)
+    ap.add_argument("--websocket", action="store_true",
+                    help="protocol-level clients (no browser), each recommending once")
     args = ap.parse_args()
+    if args.websocket:
+        _websocket(args.students, args.seconds)
+        return
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
-    port = _port()
+    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "netsim", "ui", str(_scenario(folder)), "--port", str(port),
+        [sys.executable, "-m", "netsim", "ui", str(classroom_scenario(folder)), "--port",
+         str(port),
          "--no-show"],
         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
@@ -139,6 +136,44 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _websocket(n: int, bound_s: float) -> None:
+    """``n`` protocol-level students join and recommend once each (bounded by ``bound_s``)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
+
+    async def lecture(url: str, pid: int) -> None:
+        lecturer = await Lecturer(url).open()
+        began, cpu0 = time.perf_counter(), _cpu_seconds(pid)
+        students = [Student(url) for _ in range(n)]
+        await asyncio.gather(*(s.open() for s in students))
+        await asyncio.gather(*(s.join(f"s{i}") for i, s in enumerate(students)))
+        joined = time.perf_counter() - began
+        month0 = int(re.search(r"Month (\d+)", lecturer.text("netsim-status"))[1])
+        await lecturer.click("Start")
+        res = await asyncio.gather(*(s.recommend(bound_s) for s in students),
+                                   return_exceptions=True)
+        done = time.perf_counter() - began
+        for s, r in zip(students, res, strict=True):
+            if isinstance(r, BaseException):  # a figure, not a crash
+                print(f"member {s.member}: no confirmation after {s.pressed} presses; "
+                      f"its page showed {s.seen.get('netsim-sent', [])[-4:]}")
+        board = await lecturer.leaderboard(lambda rows: len(rows) == n + 1)
+        confirmed = sum(not isinstance(r, BaseException) for r in res)
+        await lecturer.click("Pause")
+        month = int(re.search(r"Month (\d+)", lecturer.text("netsim-status"))[1])
+        taken = sum(int(r[4]) for r in board[1:])
+        print(f"students {n}: all joined in {joined:.1f} s; {confirmed} recommendations "
+              f"confirmed by {done:.1f} s")
+        print(f"presses {sum(s.pressed for s in students)}; answers the engine took {taken}; "
+              f"run advanced {month - month0} months")
+        print(f"server CPU {_cpu_seconds(pid) - cpu0:.1f} s; load {os.getloadavg()}")
+
+    try:
+        with served(classroom_scenario(folder)) as (url, proc):
+            asyncio.run(asyncio.wait_for(lecture(url, proc.pid), bound_s + 60))
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -8,12 +8,14 @@ import time
 import pandas as pd
 import pytest
 
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.model.simulation import Simulation
 from netsim.platform.classroom import Classroom
 
-PLATFORM = {
+# The seeded run these tests were designed on: the drawn start, the pre-calibration market.
+PLATFORM = pre_calibration(**{
     "horizon_months": 12,
+    "burn_in_months": 0,
     "platform": {
         "enabled": True,
         "member_share": 0.3,
@@ -22,7 +24,7 @@ PLATFORM = {
         "payout": {"rule": "flat", "params": {"bonus": 2000}},
         "gaming": {"rotation_share": 0.2},
     },
-}
+})
 
 
 def _classroom_run(students: int = 3):
@@ -136,3 +138,137 @@ def test_offers_of_one_month_share_one_answer_window():
     room.offer(sim.platform, member, offer.vacancy, list(offer.honest))
     later = next(o for o in room.pending("t0") if o.vacancy == offer.vacancy)
     assert later.deadline > time.monotonic() + 20.0  # a new month opens a new window
+
+
+# ---------------------------------------------------------------- putting a friend up for rotation
+def _rotation_run(rule: str, params: dict):
+    """A classroom of 10 students under ``rule``, advanced to the first month's end, and the
+    first student placement (student t5 places contact 287 early in month 1 with this seed)."""
+    sc = small_scenario(
+        **{
+            **PLATFORM,
+            "platform": {**PLATFORM["platform"], "payout": {"rule": rule, "params": params}},
+        }
+    )
+    sim = Simulation(sc).start()
+    room = Classroom().attach(sim.platform)
+    for i in range(10):
+        room.join(f"t{i}")
+    sim.advance(1)
+    owner, placed = next((t, ps[0]) for t in room.students if (ps := room.placements(t)))
+    return sim, room, owner, placed
+
+
+def _paid_to(sim, member: int, hire_id: int) -> float:
+    led = sim.platform.ledger.to_frame()
+    mine = (led["reason"] == "payout") & (led["hire"] == hire_id) & (led["payee"] == member)
+    return float(led.loc[mine & (led["payee_kind"] == "worker"), "amount"].sum())
+
+
+def test_a_rotated_friend_quits_at_the_next_month_end_under_pay_per_hit():
+    sim, room, owner, placed = _rotation_run("flat", {"bonus": 2000})
+    assert placed.safe_months == placed.hired_months  # pay per hit: safe at once
+    member = room.member_of(owner)
+    assert sim.platform.hires[placed.hire_id].owners[-1] == member
+    assert room.rotate(owner, placed.hire_id).rotating
+    sim.advance(2.5)  # the request is applied at month 2's end, the quit just after it
+    hire = sim.platform.hires[placed.hire_id]
+    assert not hire.active and hire.end_months == pytest.approx(2.0)
+    assert room.students[owner].rotations == 1
+    assert placed.hire_id not in {p.hire_id for p in room.placements(owner)}
+    assert _paid_to(sim, member, placed.hire_id) == pytest.approx(2000.0)  # kept: no clawback
+
+
+def test_a_rotated_friend_waits_for_a_deferred_payout():
+    sim, room, owner, placed = _rotation_run("deferred", {"bonus": 2000, "retention_months": 3})
+    assert placed.safe_months == pytest.approx(placed.hired_months + 3.0)
+    member = room.member_of(owner)
+    room.rotate(owner, placed.hire_id)
+    sim.advance(2)
+    assert sim.platform.hires[placed.hire_id].active  # scheduled, not yet due
+    assert _paid_to(sim, member, placed.hire_id) == 0.0
+    sim.advance(4)
+    hire = sim.platform.hires[placed.hire_id]
+    assert not hire.active and hire.end_months == pytest.approx(placed.safe_months)
+    assert _paid_to(sim, member, placed.hire_id) == pytest.approx(2000.0)  # paid, then quit
+
+
+def test_rotating_another_members_or_a_stale_placement_is_refused_and_changes_nothing():
+    plain = Simulation(small_scenario(**PLATFORM)).start()
+    sim, room, owner, placed = _rotation_run("flat", {"bonus": 2000})
+    other = next(t for t in room.students if t != owner)
+    with pytest.raises(PermissionError, match="not one of your placed friends"):
+        room.rotate(other, placed.hire_id)  # another member's placement
+    with pytest.raises(PermissionError):
+        room.rotate("stranger", placed.hire_id)
+    with pytest.raises(PermissionError):
+        room.rotate(owner, 10**9)  # no such placement
+    assert not room.placements(owner)[0].rotating
+    assert not room._rotations
+    plain.advance(12)
+    sim.advance(12)  # the refused requests left the run exactly as the plain run
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(plain.series), pd.DataFrame(sim.series), check_exact=True
+    )
+
+
+def test_placing_a_rotated_friend_again_counts_as_gamed():
+    sim, room, owner, placed = _rotation_run("flat", {"bonus": 2000})
+    member, friend = room.member_of(owner), placed.friend
+    other = room.member_of(next(t for t in room.students if t != owner))
+    p = sim.platform
+    assert p._gaming_of(friend, (member,)) == ""  # an honest placement so far
+    room.rotate(owner, placed.hire_id)
+    sim.advance(2.5)  # the engine made the friend quit
+    assert room.rotated(member, friend)
+    # The same member recommending the friend again is the student's gaming (and the
+    # platform's defences count a rejection of it as a detection) ...
+    assert p._gaming_of(friend, (member,)) == "student"
+    assert p._strategy_named["student"] is room.strategy  # its payouts are booked as gamed
+    # ... but not another member's recommendation, nor another friend of the member.
+    assert p._gaming_of(friend, (other,)) == ""
+    assert not room.rotated(member, friend + 1)
+
+
+def test_a_placement_cannot_be_rotated_twice_nor_after_it_ended():
+    sim, room, owner, placed = _rotation_run("flat", {"bonus": 2000})
+    room.rotate(owner, placed.hire_id)
+    with pytest.raises(ValueError, match="already up for rotation"):
+        room.rotate(owner, placed.hire_id)
+    sim.advance(3)  # the friend has quit: the placement is stale
+    with pytest.raises(PermissionError):
+        room.rotate(owner, placed.hire_id)
+    assert room.students[owner].rotations == 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "params", "safe"),
+    [
+        ("flat", {}, 0.0),
+        ("recursive", {}, 0.0),
+        ("deferred", {"retention_months": 9}, 9.0),
+        ("clawback", {"guarantee_months": 4}, 4.0),
+        ("tenure_share", {"max_months": 7}, 7.0),
+        ("instalments", {"count": 3, "interval_months": 2}, 6.0),
+    ],
+)
+def test_payout_safe_after_reads_the_rules_schedule(rule, params, safe):
+    from netsim.platform.gaming import payout_safe_after
+    from netsim.platform.payouts import PAYOUT_RULES
+
+    r = PAYOUT_RULES.get(rule)(params)
+    assert payout_safe_after(r, 1, (0,), 3000.0) == pytest.approx(safe)
+    assert payout_safe_after(r, 3, (2,), 3000.0) == pytest.approx(safe)
+
+
+def test_a_vacancy_that_closes_leaves_the_inbox():
+    from netsim.engine.hooks import VacancyClosed
+
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")
+    # Filled before the member's hop: nobody recommends for it, so it must not wait for
+    # an answer that would be lost; answering it now is refused as too late.
+    room._on_vacancy_closed(VacancyClosed(offer.vacancy, offer.company, sim.env.now, "filled"))
+    assert offer.vacancy not in {o.vacancy for o in room.pending("t0")}
+    with pytest.raises(PermissionError):
+        room.answer("t0", offer.vacancy, [])

@@ -75,7 +75,8 @@ def test_page_has_every_variant_metric_and_figure(tiny):
         assert f"(img/findings-{m}.png)" in text
     for claim in mod.CLAIMS:
         assert claim.text in text
-    assert "not yet calibrated" in text
+    assert "not yet calibrated" not in text and "uncalibrated" not in text
+    assert "IT-market fit of `calibration/it_market.yaml`" in text
     assert "150 workers in 8 companies, 18 months" in text
 
 
@@ -88,6 +89,9 @@ def test_page_numbers_come_from_the_runs(tiny):
     assert mean == pytest.approx(np.mean(vals))
     text = doc.read_text(encoding="utf-8")
     assert mod.cell(mean, low, high) in text
+    # The market paragraph's turnover is the no-platform runs' mean churn.
+    churn = runs.loc[runs["label"] == "no_platform", "churn_rate_per_year"].mean()
+    assert f"separate at {mod.fmt(100 * churn)}% a year" in text
     diff = mod.paired(runs, "churn_rate_per_year", "pay_per_hit", "honest")
     wide = runs.pivot_table(index="replication", columns="label", values="churn_rate_per_year")
     assert diff[0] == pytest.approx(float((wide["pay_per_hit"] - wide["honest"]).mean()))

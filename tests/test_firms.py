@@ -19,7 +19,7 @@ from scipy.stats import poisson
 
 import netsim.mechanisms.firms as firms_module
 import netsim.model.simulation as simulation_module
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.model.loading import load_scenario
 from netsim.model.run import simulate
 from netsim.scenario.errors import NetsimInputError
@@ -119,7 +119,7 @@ def test_restrict_quits_rise(runs):
 def test_brand_spiral_absent_when_every_firm_is_neutral():
     """With every firm neutral, the reputation of the firms present at the start stays
     near 0 (|mean| < 0.3 in each of 3 seeds): no spiral without restriction."""
-    data = market()
+    data = {**market(), **pre_calibration()}  # brands' long-run level assumes this market
     data["companies"]["policy_shares"] = {"restrict": 0.0, "neutral": 1.0, "embrace": 0.0}
     sc = load_scenario(data)
     for seed in SEEDS[:3]:

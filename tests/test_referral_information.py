@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.experiments.moments import compute_moments
 from netsim.model.run import simulate
 from netsim.model.simulation import Simulation
@@ -17,11 +17,14 @@ MEAN_BEST_OF_TWO = 22 / 35
 
 
 def _hire_satisfaction(info: float, seed: int) -> dict[str, list[float]]:
+    # The closed form needs many hires: the churnier pre-calibration market gives them.
     sc = small_scenario(
-        population={"workers": 1500},
-        companies={"count": 60, "large_share": 0.1},
-        labour_market={"referral_information": info, "word_of_mouth_rate_per_month": 6.0},
-        horizon_months=60,
+        **pre_calibration(
+            population={"workers": 1500},
+            companies={"count": 60, "large_share": 0.1},
+            labour_market={"referral_information": info, "word_of_mouth_rate_per_month": 6.0},
+            horizon_months=60,
+        )
     )
     sim = Simulation(sc, seed)
     seen: dict[str, list[float]] = {}

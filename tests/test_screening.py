@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import small_scenario
+from conftest import PRE_CALIBRATION_SETS, small_scenario
 from netsim.cli import main
 from netsim.engine.hooks import Hooks, MonthEnd, Post
 from netsim.mechanisms.public_record import PublicRecord
@@ -261,7 +261,8 @@ def test_penalty_companies_hire_job_hoppers_less_often(screened):
 def _long_memory(memory: float, seed: int):
     sc = load_scenario(
         LONG_MEMORY,
-        [f"screening.memory_months={memory}", "population.workers=1000", "horizon_months=96"],
+        [f"screening.memory_months={memory}", "population.workers=1000", "horizon_months=96",
+         *PRE_CALIBRATION_SETS],  # job-hoppers need the churnier pre-calibration market
     )
     return simulate(sc, seed)
 

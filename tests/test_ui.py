@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import small_scenario
+from conftest import pre_calibration, small_scenario
 from netsim.api import load
 from netsim.cli import main
 from netsim.model.loading import load_scenario
@@ -163,7 +163,8 @@ def test_export_refuses_a_foreign_folder_and_writes_nothing(tmp_path):
 def test_compare_uses_common_random_numbers(tmp_path):
     from netsim.ui.compare import PairRun, totals_table, variant_b
 
-    a = load_scenario(_write(tmp_path))
+    # Gamed placements within 18 months need the churnier pre-calibration market.
+    a = load_scenario(_write(tmp_path, pre_calibration(**GAMING)))
     same = PairRun(a, variant_b(a, "# nothing changed\n"))
     rows = same.step(18)
     for col in ("unemployment_rate", "payouts_gamed", "churn_rate"):
@@ -216,3 +217,43 @@ def test_downloaded_scenario_yaml_loads_back_to_the_same_scenario(tmp_path):
     sc = apply_values(_write(tmp_path), {"platform.payout.rule": "instalments",
                                          "platform.payout.params": "{}"})
     assert load_scenario(yaml.safe_load(scenario_yaml(sc))) == sc
+
+
+def test_the_student_page_puts_only_their_own_placed_friend_up_for_rotation():
+    from netsim.model.simulation import Simulation
+    from netsim.platform.classroom import Classroom
+    from netsim.ui.classroom import ClassroomHub, StudentSession, leaderboard_markdown
+
+    sc = small_scenario(horizon_months=12, platform={
+        "enabled": True, "member_share": 0.3, "reach": 400, "recommend_base": 0.6,
+        "payout": {"rule": "flat", "params": {"bonus": 2000}},
+        "gaming": {"rotation_share": 0.2}})  # fmt: skip
+    sim = Simulation(sc).start()
+    hub = ClassroomHub()
+    hub.publish(Classroom().attach(sim.platform))
+    tabs = [StudentSession(hub) for _ in range(10)]
+    for tab in tabs:
+        tab.join()
+    tabs[0].rotate()  # nothing placed yet: refused with a message
+    assert "Nobody to rotate" in tabs[0].rotate_note.object
+    sim.advance(1)
+    for tab in tabs:
+        tab.refresh()
+    owner = next(t for t in tabs if t.rotate_pick.options)  # student t5 of test_classroom
+    other = next(t for t in tabs if not t.rotate_pick.options)
+    hire_id = owner.rotate_pick.value
+    assert "payout safe now" in owner.placed.object  # pay per hit
+    other.rotate_pick.options = {"forged": hire_id}  # a tampered page names another's hire
+    other.rotate_pick.value = hire_id
+    other.rotate()
+    assert "Refused" in other.rotate_note.object and not hub.room._rotations
+    owner.rotate()
+    assert "quits into search at month 1.0" in owner.rotate_note.object
+    assert owner.rotate_pick.options == {}  # no longer offered
+    sim.advance(2.5)
+    owner.refresh()
+    assert "None yet" in owner.placed.object  # the friend quit: the placement has ended
+    board = leaderboard_markdown(hub.room)
+    mine = next(line for line in board.splitlines() if f"| {owner.room.member_of(owner.token)} |"
+                in line)
+    assert mine.endswith("| 1 |")  # one rotation on the leaderboard

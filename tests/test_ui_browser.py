@@ -264,6 +264,29 @@ def _join(browser, url: str, name: str) -> Page:
     return student
 
 
+def _table(page: Page, css: str) -> list[list[str]]:
+    """The cells of the first Markdown table in ``css``, row by row (header first)."""
+    return page.locator(css).first.evaluate(
+        "e => Array.from((e.shadowRoot || e).querySelectorAll('tr'))"
+        ".map(r => Array.from(r.children).map(c => c.textContent.trim()))"
+    )
+
+
+def _month_of(page: Page) -> int:
+    return int(re.search(r"Month (\d+)", _text(page, ".netsim-status")).group(1))
+
+
+def _step(lecturer: Page) -> None:
+    """Press Step and wait for the month shown to move on (a Pause pressed mid-month lets
+    that month finish first, so it may move by two)."""
+    month = _month_of(lecturer)
+    lecturer.get_by_role("button", name="Step").click()
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while _month_of(lecturer) <= month:
+        assert time.monotonic() < deadline, _text(lecturer, ".netsim-status")
+        time.sleep(0.2)
+
+
 def test_two_students_join_and_recommend(browser, classroom_app, tmp_path):
     lecturer = browser.new_page(viewport={"width": 1360, "height": 900})
     lecturer.set_default_timeout(WAIT_MS)
@@ -273,6 +296,9 @@ def test_two_students_join_and_recommend(browser, classroom_app, tmp_path):
     members = {n: re.search(r"member (\d+)", _text(p, ".netsim-student-status")).group(1)
                for n, p in students.items()}
     assert members["Ada"] != members["Alan"]  # each plays their own member
+    # The rotation control is there, and refuses while the student has placed nobody.
+    students["Alan"].get_by_role("button", name="Put up for rotation").click()
+    students["Alan"].get_by_text("Nobody to rotate").wait_for()
     lecturer.get_by_role("button", name="Start").click()
     for name, student in students.items():
         student.get_by_text("reached you").wait_for(timeout=60_000)
@@ -283,6 +309,9 @@ def test_two_students_join_and_recommend(browser, classroom_app, tmp_path):
             _shot(student, "classroom-student", tmp_path)
         student.get_by_role("button", name="Recommend").click()
         student.get_by_text("You recommended").wait_for()
+    lecturer.get_by_role("button", name="Pause").click()
+    lecturer.get_by_text(re.compile("paused|finished")).wait_for()
+    _rotate_a_placed_friend(lecturer, students["Ada"], tmp_path)
     lecturer.locator(".bk-tab", has_text="Classroom").click()
     board = lecturer.locator(".netsim-leaderboard")
     board.get_by_text("Alan").wait_for()
@@ -291,7 +320,41 @@ def test_two_students_join_and_recommend(browser, classroom_app, tmp_path):
         assert name in text and member in text
     assert "http://localhost" in _text(lecturer, ".netsim-student-link")
     assert lecturer.locator("svg").count() > 0  # the QR code
+    rows = {r[1]: r for r in _table(lecturer, ".netsim-leaderboard")}
+    assert rows["student"][-1] == "rotations"
+    assert rows["Ada"][-1] == "1" and rows["Alan"][-1] == "0"
     _shot(lecturer, "classroom", tmp_path)
-    lecturer.get_by_role("button", name="Pause").click()
     for p in (*students.values(), lecturer):
         p.close()
+
+
+def _rotate_a_placed_friend(lecturer: Page, ada: Page, tmp_path: Path) -> None:
+    """Step the paused run until Ada's member has placed a contact (with this seed contact 8,
+    in month 7, as the honest draw would: the students ticked the honest choice), put the
+    friend up for rotation, step once more and see the friend quit that job."""
+    lecturer.locator(".bk-tab", has_text="Classroom").click()  # the tab renders when opened
+    lecturer.get_by_text("Leaderboard").wait_for()
+    set_to_0 = lecturer.evaluate(  # no answer window: Step is not held up by open vacancies
+        "() => { let n = 0; for (const m of Bokeh.documents[0].all_models)"
+        " if (m.title === 'Seconds per month students have to answer') { m.value = 0; n++; }"
+        " return n; }"
+    )
+    assert set_to_0 == 1
+    placed = ada.locator(".netsim-placed")
+    for _ in range(20):  # the student page refreshes once a second: it may lag a step
+        if "payout safe" in _text(ada, ".netsim-placed"):
+            break
+        _step(lecturer)
+    else:
+        pytest.fail("Ada's member placed nobody in 20 months")
+    friend = re.search(r"contact (\d+) at company", _text(ada, ".netsim-placed")).group(1)
+    ada.get_by_role("button", name="Put up for rotation").click()
+    ada.get_by_text("quits into search at month").wait_for()
+    placed.get_by_text("up for rotation").wait_for()
+    _shot(ada, "classroom-rotation", tmp_path)
+    _step(lecturer)  # its month end schedules the quit
+    _step(lecturer)  # the quit happens just after it
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while f"contact {friend} at" in _text(ada, ".netsim-placed"):  # the placement ended
+        assert time.monotonic() < deadline, _text(ada, ".netsim-placed")
+        time.sleep(0.3)

@@ -54,7 +54,7 @@ class DeadlineQueue:
     def add(self, at: float, item: int) -> None:
         """Fire ``item`` at time ``at`` (months) unless it is no longer alive by then."""
         entry = (at, next(self._seq), item)
-        month = int(at)
+        month = math.floor(at)  # times are negative within a burn-in
         if month > self.env.now:
             # Due in a later month: wait in its bucket (the month starts at or before ``at``).
             bucket = self._far.get(month)

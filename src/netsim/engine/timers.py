@@ -15,6 +15,7 @@ heap's size, so timers far in the future are kept out of it:
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Callable
 
@@ -66,8 +67,9 @@ class WorkerTimers:
             # when that month starts: the queue stays small (cheaper heap operations), and
             # a timer superseded before then never becomes an event at all.
             fire = self.env.now + delay
+            # floor, not int: times are negative within a burn-in (bucket -1 is [-1, 0)).
             if fire <= self.horizon:  # a timer past the horizon would never fire
-                self._far.setdefault(int(fire), []).append((fire, i, self.epoch[i]))
+                self._far.setdefault(math.floor(fire), []).append((fire, i, self.epoch[i]))
             return
         # The timer carries the worker and epoch itself: no closure per event.
         self._call_in(delay, self.fire, i, self.epoch[i])

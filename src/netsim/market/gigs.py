@@ -85,7 +85,7 @@ class Gigs:
         return math.exp(self.gig_length_mu + self.gig_length_sigma * self.frand.normal())
 
     def _initial_gig(self, i: int, c: int) -> None:
-        """Freelancer i, drawn into work at time 0, holds a running gig with company c.
+        """Freelancer i, drawn into work at the start, holds a running gig with company c.
 
         A gig running at a random moment is longer than a typical one (length-biased): for a
         lognormal length LN(mu, s^2) the running gig's length is LN(mu + s^2, s^2), and the
@@ -93,7 +93,7 @@ class Gigs:
         """
         s = self.gig_length_sigma
         length = math.exp(self.gig_length_mu + s * s + s * self.frand.normal())
-        start = -self.frand.random() * length
+        start = self.env.now - self.frand.random() * length
         noise = math.exp(self.offer_sigma * self.frand.normal())
         rate = self._standard_rate[i] * self.pay[c] * noise
         self._start_gig(i, c, -1, -1, "initial", start, length, rate)

@@ -189,7 +189,8 @@ class MarketState:
         self._pos_cum = list(accumulate(self.growth_weight))
 
     def populate(self, gen: np.random.Generator) -> None:
-        """Fill positions at time 0 from the ``population`` stream and start every worker's timer.
+        """Fill positions at the start (time 0, or minus the burn-in) from the ``population``
+        stream and start every worker's timer.
 
         Call it after the mechanisms have subscribed to the hooks, so that they see the
         initial vacancies too.
@@ -246,7 +247,7 @@ class MarketState:
             if rate > 0.0:
                 elapsed = min(float(tenure_draw[k]), MAX_INITIAL_TENURE_MONTHS * rate) / rate
             salary = lm.base_salary * w.productivity[i] * self.pay[c] * noise[k]
-            self._employ(i, c, -elapsed, float(salary), sat, 1.0, "initial", -1)
+            self._employ(i, c, self.env.now - elapsed, float(salary), sat, 1.0, "initial", -1)
         if not self.always_hiring:
             for c in slots[n_employed:].tolist():
                 self._open_vacancy(int(c), "initial")
@@ -281,8 +282,8 @@ class MarketState:
         self.channel[i] = channel
         self.hire_id[i] = hire_id
         self.stint_hire[i] = hire_id
-        self.paid_until[i] = max(t, 0.0)
-        if t > -self.onboarding:
+        self.paid_until[i] = max(t, 0.0)  # income counts from month 0 (after any burn-in)
+        if t > self.env.now - self.onboarding:
             self._recent_hires.append((t, i, hire_id))
         staff = self.staff[c]
         self.pos_in_company[i] = len(staff)
@@ -313,9 +314,10 @@ class MarketState:
         return c
 
     def _accrue_salary(self, i: int, t: float) -> None:
-        """Book worker i's salary income up to time t (months)."""
-        self.income_salary[i] += self.salary[i] * (t - self.paid_until[i])
-        self.paid_until[i] = t
+        """Book worker i's salary income up to time t (months); none before month 0."""
+        if t > self.paid_until[i]:  # a job ending within the burn-in earned nothing counted
+            self.income_salary[i] += self.salary[i] * (t - self.paid_until[i])
+            self.paid_until[i] = t
 
     def _offer(self, i: int, c: int) -> float:
         """A wage offer to worker i from company c (currency per month)."""

@@ -15,14 +15,16 @@ monthly ``gigs_started[_<channel>]`` gigs started this month (all; by channel)
 monthly ``gigs_ended``               gigs ended this month (any reason)
 monthly ``open_projects``            project vacancies open on the market (stock)
 worker ``contract``                  'employee' or 'freelancer'
-worker ``gigs_held``                 gigs held in the run (a gig running at time 0 included)
+worker ``gigs_held``                 gigs held from month 0 (a gig running at month 0 included)
 worker ``gigs_now``                  gigs running at the end
 worker ``income_gig``                gig income from time 0 (currency; salary: income_salary)
-company ``gigs``                     gigs the company gave out (a gig running at time 0 included)
-table ``gigs``                       one row per gig (:data:`~netsim.market.gigbook.GIG_COLUMNS`)
+company ``gigs``                     gigs the company gave out (a gig running at month 0 included)
+table ``gigs``                       one row per gig running at or after month 0
+                                     (:data:`~netsim.market.gigbook.GIG_COLUMNS`)
 ===================================  ==========================================================
 
-It draws no random numbers.
+It draws no random numbers. Gigs that ended within a burn-in (``burn_in_months``: they end
+before month 0) are not in its outputs.
 """
 
 from __future__ import annotations
@@ -48,7 +50,12 @@ class FreelanceOutputs:
         hooks.month_end.append(self._on_month_end)
 
     def start(self) -> None:
-        """Nothing to do when the run starts."""
+        """When the outputs start: the month's gig flows count from here (after a burn-in)."""
+        self.market.gigs.reset_month()
+
+    def _shown(self) -> np.ndarray:
+        """Which gigs the outputs show: those running at or after month 0 (bool per gig)."""
+        return np.asarray(self.market.gigs.end, dtype=np.float64) >= 0.0
 
     def processes(self) -> list:
         """No processes of its own."""
@@ -88,14 +95,16 @@ class FreelanceOutputs:
         contract = np.asarray(market.contracts, dtype=np.int8)
         return {
             "contract": pd.Categorical.from_codes(contract, categories=["employee", "freelancer"]),
-            "gigs_held": book.gig_counts(n).astype(np.int32),
+            "gigs_held": np.bincount(
+                np.asarray(book.worker, dtype=np.int64)[self._shown()], minlength=n
+            ).astype(np.int32),
             "gigs_now": np.asarray([len(h) for h in book.held], dtype=np.int32),
             "income_gig": book.income_until(market.now),
         }
 
     def company_columns(self) -> dict:
         """``gigs`` per company: gigs it gave out, time-0 gigs included."""
-        company = np.asarray(self.market.gigs.company, dtype=np.int64)
+        company = np.asarray(self.market.gigs.company, dtype=np.int64)[self._shown()]
         n = self.market.n_companies
         return {"gigs": np.bincount(company, minlength=n).astype(np.int32)}
 
@@ -114,4 +123,5 @@ class FreelanceOutputs:
 
     def tables(self) -> dict:
         """The ``gigs`` table (``gigs.parquet``)."""
-        return {"gigs": self.market.gigs.table()}
+        table = self.market.gigs.table()
+        return {"gigs": table[self._shown()].reset_index(drop=True)}

@@ -5,7 +5,10 @@
 referral platform), which attach through the engine's hooks and the market's services. It
 then runs the engine's loop, writing one record per month (:meth:`Simulation.timeseries`).
 
-Time is in **months** (a SimPy time unit is one month). Every process is a Poisson process
+Time is in **months** (a SimPy time unit is one month). With ``burn_in_months`` B > 0 the
+market starts at time -B and runs alone until month 0, when the mechanisms launch
+(:meth:`Simulation._launch`) and the outputs begin: every table, log and summary covers
+months 0..horizon only (see docs/ODD.md, section 5). Every process is a Poisson process
 or a deterministic deadline; nothing polls. Equal-time events run in SimPy's insertion
 order, so a run is a deterministic function of its scenario and seed.
 """
@@ -13,13 +16,14 @@ order, so a run is a deterministic function of its scenario and seed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 
 from netsim.engine.environment import ModelEnvironment
 from netsim.engine.gctools import gc_relaxed
-from netsim.engine.hooks import Hire, MonthEnd, Separation
+from netsim.engine.hooks import Hire, Hooks, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
 from netsim.market.labour_market import LabourMarket
@@ -53,19 +57,22 @@ class Simulation(LabourMarket):
         gens = spawn_generators(self.seed)
         self.gens = gens
         world = build_world(sc, gens["population"], gens["graph"])
+        #: Whole months the market runs before month 0, when the outputs start.
+        self.burn_in = int(sc.burn_in_months)
         if sc.firms.enabled:  # company slots for the firms that enter during the run
             world.companies = with_dormant_companies(world.companies, dormant_slots(sc))
         super().__init__(
             sc,
             world,
             gens["dynamics"],
-            ModelEnvironment(),
+            ModelEnvironment(initial_time=-self.burn_in),
             EventLog(sc.outputs.event_log),
             freelance=gens["freelance"],
         )
         self._stats_rng = gens["statistics"]
         self.series: list[dict] = []
         self._progress: Callable[[float], None] | None = None
+        self._jobs_before = [0] * world.workers.n  # jobs begun before month 0 (burn-in)
         #: The referral platform, if the scenario enables it.
         self.platform: ReferralPlatform | None = None
         #: Mechanisms attached to the market (:class:`netsim.engine.loop.Mechanism`).
@@ -93,14 +100,70 @@ class Simulation(LabourMarket):
         if sc.firms.enabled:
             self.firms = LivingFirms(sc, self.services(), self.hooks, gens["firms"], gens["posts"])
             self.mechanisms.append(self.firms)
-        self.populate(gens["population"])
+        if self.burn_in:
+            self.log.enabled = False  # until month 0 (:meth:`_launch`)
+            with self._muted_hooks():
+                self.populate(gens["population"])
+        else:
+            self.populate(gens["population"])
+
+    # ------------------------------------------------------------------ burn-in
+    @contextmanager
+    def _muted_hooks(self):
+        """Within the burn-in the market calls an empty set of hooks: the mechanisms (and
+        any listener attached to :attr:`hooks`) hear nothing before month 0."""
+        hooks, self.hooks = self.hooks, Hooks()
+        try:
+            yield
+        finally:
+            self.hooks = hooks
+
+    def _launch(self) -> None:
+        """Month 0 after a burn-in: start the outputs and launch the mechanisms.
+
+        Flow counters restart (event log, engine events, per-company hires and separations,
+        completed tenures, jobs held); stocks carry over (employment, tenure, satisfaction,
+        ties, job histories, knowledge). The mechanisms then see the market as at the start
+        of a run without burn-in: the open vacancies are posted to them, then they start.
+        """
+        self.log.enabled = self.sc.outputs.event_log
+        self.n_events = 0
+        self.completed_tenures.clear()
+        for counts in (self.company_hires, self.company_internal_moves, self.company_separations):
+            counts[:] = [0] * len(counts)
+        # jobs_held counts jobs held from month 0: the current one and those begun since.
+        self._jobs_before = [
+            n - (1 if s == EMPLOYED else 0) for n, s in zip(self.n_jobs, self.state, strict=True)
+        ]
+        posted = sorted(v for lists in self._open_lists() for lst in lists for v in lst)
+        for v in posted:
+            for hook in self.hooks.vacancy_posted:
+                hook(v)
+        for mechanism in self.mechanisms:
+            mechanism.start()
+            for proc in mechanism.processes():
+                self.env.process(proc)
+
+    def _open_lists(self) -> list[list[list[int]]]:
+        """The per-company lists of open vacancies (positions, and projects if any)."""
+        return [self.open_market, self.open_projects] if self.freelancers else [self.open_market]
 
     # ------------------------------------------------------------------ monthly record
     def _month_process(self):
         horizon = self.sc.horizon_months
         every = self.sc.outputs.network_stats_every_months
+        m = -self.burn_in
+        while m < 0:  # the burn-in: no record, the month's counters are dropped
+            yield self.env.timeout(1.0)
+            m += 1
+            self.timers.release(m)
+            self.month.reset()
+            self.vacancy_sampler.rebuild()
+            if self.freelancers:
+                self.project_sampler.rebuild()
+            if m == 0:
+                self._launch()
         self._record_month(0)
-        m = 0
         while m + 1 <= horizon:
             yield self.env.timeout(1.0)
             m += 1
@@ -174,12 +237,16 @@ class Simulation(LabourMarket):
     # ------------------------------------------------------------------ run
     def run(self, progress: Callable[[float], None] | None = None) -> Simulation:
         """Simulate until ``horizon_months``; ``progress(t_months)`` is called each month."""
+        if self.burn_in:  # one path for run and stepping: both pass time 0 exactly
+            return self.start(progress).advance(self.sc.horizon_months)
         self._progress = progress
         run_processes(self.env, self._start_processes(), self.sc.horizon_months + 1e-9)
         return self
 
     def _start_processes(self) -> list:
         procs = [*self.processes(), self._month_process()]
+        if self.burn_in:
+            return procs  # the mechanisms launch at month 0 (:meth:`_launch`)
         for mechanism in self.mechanisms:
             mechanism.start()
             procs.extend(mechanism.processes())
@@ -194,6 +261,11 @@ class Simulation(LabourMarket):
         self._progress = progress
         for proc in self._start_processes():  # the order of run_processes: it fixes ties
             self.env.process(proc)
+        if self.burn_in:
+            # Run the burn-in up to time 0 exactly (the month-0 events, the launch first, come
+            # with the first advance), so later times are as without burn-in, bit for bit.
+            with gc_relaxed(), self._muted_hooks():
+                self.env.run(until=0.0)
         return self
 
     def advance(self, to_months: float) -> Simulation:
@@ -242,7 +314,8 @@ class Simulation(LabourMarket):
                 "channel": np.where(employed, self.channel, ""),
                 "salary": np.where(employed, self.salary, 0.0),
                 "satisfaction": np.where(employed, self.satisfaction, np.nan),
-                "jobs_held": np.asarray(self.n_jobs, dtype=np.int32),
+                "jobs_held": np.asarray(self.n_jobs, dtype=np.int32)
+                - np.asarray(self._jobs_before, dtype=np.int32),
                 "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
                 "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
                 "income_salary": income,

@@ -129,6 +129,8 @@ def build_manifest(
     return {
         "scenario_name": scenario.name,
         "seed": seed,
+        # Months the market ran before the outputs' month 0 (also in the scenario).
+        "burn_in_months": scenario.burn_in_months,
         "scenario": scenario.model_dump(mode="json"),
         "versions": package_versions(),
         "platform": f"{platform.system()} {platform.machine()}",

@@ -11,6 +11,15 @@ drawn exactly as an honest member draws it, so a classroom in which nobody answe
 exactly as the plain run (tested). A student's token names one member only, so a student
 can act only as their own member.
 
+A student can also put a friend up for rotation (:meth:`Classroom.rotate`): of the contacts
+their member placed (recommended, hired through the platform) who are still in that job
+(:meth:`Classroom.placements`), the chosen one quits into search at the earliest moment the
+member's payout under the rule is safe (:func:`~netsim.platform.gaming.payout_safe_after`:
+at once under pay per hit, after the retention, guarantee or tenure windows otherwise), as a
+rotation gamer's friend does, so the student can recommend them again. The request waits in
+the inbox; the engine applies it at the next month's end (a fixed point of the run), so a
+classroom in which nobody acts still runs exactly as the plain run.
+
 The inbox is shared by the browser sessions' threads and the engine thread, so every
 method takes one lock.
 """
@@ -22,12 +31,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.platform.gaming import payout_safe_after
 from netsim.platform.strategies import Honest
 
 if TYPE_CHECKING:
+    from netsim.engine.hooks import Hire, MonthEnd, Separation, VacancyClosed
     from netsim.platform.referral_platform import ReferralPlatform
 
-__all__ = ["Classroom", "Offer", "StudentChoice"]
+__all__ = ["Classroom", "Offer", "Placement", "StudentChoice"]
 
 
 @dataclass
@@ -50,6 +61,23 @@ class Offer:
 
 
 @dataclass
+class Placement:
+    """A contact the student's member placed who is still in that job.
+
+    ``hire_id``: the platform hire that placed ``friend`` at ``company`` at ``hired_months``;
+    ``safe_months``: the month from which the member's payout for it is safe (all paid,
+    nothing to claw back), so the friend may quit; ``rotating``: put up for rotation.
+    """
+
+    hire_id: int
+    friend: int
+    company: int
+    hired_months: float
+    safe_months: float
+    rotating: bool = False
+
+
+@dataclass
 class Student:
     """One joined student: their ``member`` and the offers waiting for them (by vacancy)."""
 
@@ -60,6 +88,12 @@ class Student:
     seen: int = 0
     #: Recommendations the student made themself (not the honest default).
     answered: int = 0
+    #: Placed friends still in that job, by hire id.
+    placements: dict[int, Placement] = field(default_factory=dict)
+    #: Rotations the engine applied (quits scheduled).
+    rotations: int = 0
+    #: Friends the engine made quit for rotation: placing one again is gamed.
+    rotated: set[int] = field(default_factory=set)
 
 
 class StudentChoice(Honest):
@@ -70,8 +104,13 @@ class StudentChoice(Honest):
     """
 
     name = "student"
-    description = "An honest member played by a student in classroom mode (netsim ui)."
-    gaming = False
+    description = (
+        "A member played by a student in classroom mode (netsim ui): honest unless the "
+        "student re-places a friend they put up for rotation, which counts as gamed."
+    )
+    # A student may game: placing again a friend they rotated out of a job is rotation
+    # gaming, so its payouts count as gamed and the platform's defences may detect it.
+    gaming = True
 
     def __init__(self, classroom: Classroom | None = None) -> None:
         self.classroom = classroom
@@ -79,6 +118,13 @@ class StudentChoice(Honest):
     def notice(self, platform, member: int, vacancy: int, chosen: list[int]) -> None:
         if self.classroom is not None:
             self.classroom.offer(platform, member, vacancy, chosen)
+
+    def claims(self, platform, owner: int, candidate: int, chain: tuple[int, ...]) -> bool:
+        """A candidacy is gamed if the student recommends (last in the chain) a friend
+        they put up for rotation before."""
+        if self.classroom is None or not chain or platform.owner(chain[-1]) != owner:
+            return False
+        return self.classroom.rotated(owner, candidate)
 
     def recommend(self, platform, member: int, vacancy: int, chosen: list[int]) -> list[int]:
         if self.classroom is None:
@@ -114,12 +160,26 @@ class Classroom:
         #: Students by token.
         self.students: dict[str, Student] = {}
         self._by_member: dict[int, Student] = {}
+        #: Whose placement each hire id is (placements still in their job).
+        self._placed_by: dict[int, Student] = {}
+        #: Rotation requests not yet applied by the engine: (student, hire id).
+        self._rotations: list[tuple[Student, int]] = []
 
     def attach(self, platform: ReferralPlatform) -> Classroom:
-        """Make the student strategy available to ``platform`` (changes nothing by itself)."""
+        """Make the student strategy available to ``platform`` (changes nothing by itself).
+
+        The classroom also follows the run's hires and separations (to know whom each
+        student placed), takes a vacancy out of the inboxes when it closes (a filled or
+        expired vacancy is never recommended for, so an answer to it would be lost), and
+        applies rotation requests at month ends; none of it draws a random number or
+        schedules an event unless a student asks for a rotation.
+        """
         self.platform = platform
-        platform.strategies.append(self.strategy)
-        self._code = len(platform.strategies) - 1
+        self._code = platform.add_strategy(self.strategy)
+        platform.hooks.hire.append(self._on_hire)
+        platform.hooks.separation.append(self._on_separation)
+        platform.hooks.month_end.append(self._on_month_end)
+        platform.hooks.vacancy_closed.append(self._on_vacancy_closed)
         return self
 
     # ------------------------------------------------------------------ students
@@ -179,15 +239,53 @@ class Classroom:
             offer.answer = tuple(contacts)
             self._answered.notify_all()
 
-    def earnings(self) -> list[tuple[str, int, float, int]]:
-        """The leaderboard: (name, member, net platform earnings in currency, own answers),
-        best first. Earnings are the member's ledger balance: payouts less clawbacks and
-        kickbacks. Hold the engine's lock while calling."""
+    def rotated(self, member: int, friend: int) -> bool:
+        """Whether the student playing ``member`` put ``friend`` up for rotation before
+        (the engine made them quit); False for members no student plays."""
+        with self._lock:
+            st = self._by_member.get(member)
+            return st is not None and friend in st.rotated
+
+    def placements(self, token: str) -> list[Placement]:
+        """The friends the student ``token``'s member placed who are still in that job,
+        oldest first (copies)."""
+        with self._lock:
+            st = self.students.get(token)
+            return [] if st is None else [Placement(**vars(p)) for p in st.placements.values()]
+
+    def rotate(self, token: str, hire_id: int) -> Placement:
+        """The student ``token`` puts the friend of placement ``hire_id`` up for rotation.
+
+        The engine makes the friend quit into search at the placement's ``safe_months`` (or
+        at the next month's end, if that has passed). Raises ``PermissionError`` if
+        ``hire_id`` is not a placement of this student's member still in its job (another
+        member's, or one that has ended) and ``ValueError`` if it is already up for
+        rotation; nothing changes then. Returns the placement (a copy).
+        """
+        with self._lock:
+            st = self.students.get(token)
+            placement = None if st is None else st.placements.get(hire_id)
+            if placement is None:
+                raise PermissionError(
+                    f"placement {hire_id} is not one of your placed friends still in that job"
+                )
+            if placement.rotating:
+                raise ValueError(f"contact {placement.friend} is already up for rotation")
+            placement.rotating = True
+            self._rotations.append((st, hire_id))
+            return Placement(**vars(placement))
+
+    def earnings(self) -> list[tuple[str, int, float, int, int]]:
+        """The leaderboard: (name, member, net platform earnings in currency, own answers,
+        rotations), best first. Earnings are the member's ledger balance: payouts less
+        clawbacks and kickbacks. Hold the engine's lock while calling."""
         with self._lock:
             rows = list(self.students.values())
         balances = self.platform.ledger.balances if self.platform is not None else {}
-        board = [(s.name, s.member, balances.get(("worker", s.member), 0.0), s.answered)
-                 for s in rows]
+        board = [
+            (s.name, s.member, balances.get(("worker", s.member), 0.0), s.answered, s.rotations)
+            for s in rows
+        ]
         return sorted(board, key=lambda r: (-r[2], r[1]))
 
     # ------------------------------------------------------------------ engine side
@@ -203,8 +301,14 @@ class Classroom:
             month = int(market.now)
             if self._window[0] != month:  # the month's first offer opens its answer window
                 self._window = (month, time.monotonic() + self.wait_seconds)
-            offer = Offer(vacancy, market.vacancy_company(vacancy), fitting, tuple(chosen),
-                          market.now, deadline=self._window[1])
+            offer = Offer(
+                vacancy,
+                market.vacancy_company(vacancy),
+                fitting,
+                tuple(chosen),
+                market.now,
+                deadline=self._window[1],
+            )
             st.offers[vacancy] = offer
             st.seen += 1
             while len(st.offers) > self.MAX_OFFERS:
@@ -227,3 +331,48 @@ class Classroom:
                 return chosen
             st.answered += 1
             return list(offer.answer)
+
+    def _on_hire(self, hire: Hire) -> None:
+        """The engine: remember a platform hire whose last referrer a student plays."""
+        ph = self.platform.hires.get(hire.hire_id) if hire.channel == "platform" else None
+        if ph is None:
+            return
+        with self._lock:
+            st = self._by_member.get(ph.owners[-1])
+            if st is None:
+                return
+            mine = tuple(i for i, o in enumerate(ph.owners) if o == st.member)
+            safe = payout_safe_after(self.platform.rule, len(ph.chain), mine, ph.salary)
+            st.placements[hire.hire_id] = Placement(
+                hire.hire_id, hire.worker, hire.company, hire.time_months,
+                hire.time_months + safe,
+            )  # fmt: skip
+            self._placed_by[hire.hire_id] = st
+
+    def _on_separation(self, sep: Separation) -> None:
+        """The engine: a placed friend left that job; it is no longer the student's."""
+        with self._lock:
+            st = self._placed_by.pop(sep.stint_hire_id, None)
+            if st is not None:
+                st.placements.pop(sep.stint_hire_id, None)
+
+    def _on_month_end(self, ev: MonthEnd) -> None:
+        """The engine: schedule the quits of the friends put up for rotation since the last
+        month's end, each at its payout's safe moment (a request whose placement ended in
+        the meantime lapses)."""
+        market = self.platform.market
+        with self._lock:
+            requests, self._rotations = self._rotations, []
+            for st, hire_id in requests:
+                p = st.placements.get(hire_id)
+                if p is None or market.stint_hire(p.friend) != hire_id:
+                    continue
+                st.rotations += 1
+                st.rotated.add(p.friend)
+                market.schedule_quit(p.friend, hire_id, max(p.safe_months, ev.time_months))
+
+    def _on_vacancy_closed(self, ev: VacancyClosed) -> None:
+        """The engine: a vacancy was filled or expired; nobody can recommend for it now."""
+        with self._lock:
+            for st in self._by_member.values():
+                st.offers.pop(ev.vacancy, None)

@@ -137,6 +137,32 @@ def best_rotation(
     return RotationPlan(float(best[2]), best[1], best[0], rotate=True)
 
 
+def payout_safe_after(
+    rule: PayoutRule, chain_length: int, positions: tuple[int, ...], salary: float
+) -> float:
+    """The shortest stay (months after the hire) after which ``positions`` keep everything.
+
+    That is the earliest moment a placed friend can quit without costing the referrers at
+    ``positions`` (0-based chain positions) any payout or clawback: their realised take
+    (:func:`netsim.payouts.realised_payments`) for a stay that short equals their take for
+    a stay past every payment delay and clawback threshold. Pay per hit: 0; a deferred
+    bonus: its retention; a clawback: its guarantee; a tenure share: its last month. Like
+    :func:`best_rotation`, only the rule's schedule and clawbacks are consulted, so a
+    researcher's rule is handled without new code.
+    """
+    delays = [p.delay_months for p in rule.schedule(chain_length, salary)]
+    longest = max([0.0, rule.clawback_months(), *delays])
+    owned = [range(p, p + 1) for p in positions]
+
+    def take(stay: float) -> float:
+        return sum(_take(rule, chain_length, r, salary, stay) for r in owned)
+
+    full = take(longest)
+    points = sorted(set(_breakpoints(rule, salary, 0.0, longest)) | set(delays))
+    # Payments due at a stay of exactly `tau` count (the quit comes just after them).
+    return next((t for t in points if take(t) >= full - 1e-9), longest)
+
+
 def closed_form_recursive_total(bonus: float, ratio: float, chain_length: int) -> float:
     """Total paid by the recursive rule for ``chain_length`` referrers: ``B (1-r^L) / (1-r)``.
 

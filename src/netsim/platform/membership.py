@@ -51,6 +51,13 @@ class Membership:
         self._pool: dict[int, list[int]] = {}
         self._in_pool: set[int] = set()
 
+    def add_strategy(self, strategy: Strategy) -> int:
+        """Make ``strategy`` available to members (e.g. a classroom's student strategy) and
+        return its code; no member uses it until one is given that code."""
+        self.strategies.append(strategy)
+        self._strategy_named[strategy.name] = strategy
+        return len(self.strategies) - 1
+
     def strategy_of(self, worker: int) -> Strategy:
         """The referral strategy a worker follows (honest for non-members)."""
         return self.strategies[self.strategy[worker]]

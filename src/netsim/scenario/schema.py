@@ -35,6 +35,18 @@ __all__ = [
 ]
 
 
+#: Description suffix of the keys whose defaults are the IT-market fit (`netsim calibrate
+#: calibration/it_market.yaml` on the baseline, rounded to two significant digits).
+CALIBRATED = (
+    "Default: the IT-market fit (netsim calibrate calibration/it_market.yaml; docs/ODD.md "
+    "section 6)."
+)
+
+#: Default burn-in (months): the slowest market stock, the open vacancies, settles within
+#: about two years at the default rates (docs/ODD.md, section 5, measured on baseline.yaml).
+BURN_IN_MONTHS = 36
+
+
 class VitalForces(Section):
     """The agile, mobile 'vital forces' (about 20% of workers in the source texts)."""
 
@@ -156,10 +168,16 @@ class LabourMarket(Section):
         "creates and fills a vacancy (the two-state flow benchmark).",
     )
     job_finding_rate_per_month: float = F(
-        0.6, "1/month", "Open-market contact rate of a seeking worker of visibility 1.", ge=0
+        0.33,
+        "1/month",
+        "Open-market contact rate of a seeking worker of visibility 1. " + CALIBRATED,
+        ge=0,
     )
     on_the_job_search_rate_per_month: float = F(
-        0.03, "1/month", "Rate at which an employed worker meets an outside offer.", ge=0
+        0.0073,
+        "1/month",
+        "Rate at which an employed worker meets an outside offer. " + CALIBRATED,
+        ge=0,
     )
     on_the_job_news: Literal["search", "pass_to_contact"] = F(
         "search",
@@ -169,10 +187,16 @@ class LabourMarket(Section):
         "contact, lost if there is none (Calvo-Armengol & Jackson 2004).",
     )
     word_of_mouth_rate_per_month: float = F(
-        4.0, "1/month", "Rate at which news of each open vacancy is passed on by its staff.", ge=0
+        2.8,
+        "1/month",
+        "Rate at which news of each open vacancy is passed on by its staff. " + CALIBRATED,
+        ge=0,
     )
     quit_rate_per_month: float = F(
-        0.012, "1/month", "Base hazard of quitting into search (satisfaction 0.5).", ge=0
+        0.005,
+        "1/month",
+        "Base hazard of quitting into search (satisfaction 0.5). " + CALIBRATED,
+        ge=0,
     )
     dismissal_rate_per_month: float = F(
         0.004, "1/month", "Hazard of dismissal after probation.", ge=0
@@ -209,11 +233,12 @@ class LabourMarket(Section):
     base_salary: float = F(5000.0, "currency/month", "Salary of productivity 1 at pay 1.", gt=0)
     offer_sigma: float = F(0.1, "log units", "Std. dev. of log noise in a wage offer.", ge=0)
     referral_information: float = F(
-        0.0,
+        0.69,
         "probability",
         "Chance that a hire through contacts (word of mouth, platform, staff referral) was "
         "vetted by a referrer who knows both sides: its match quality (satisfaction) is then "
-        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016).",
+        "the better of two draws (Dustmann et al. 2016; Brown, Setren & Topa 2016). "
+        + CALIBRATED,
         ge=0,
         le=1,
     )
@@ -235,7 +260,10 @@ class Vacancies(Section):
         0.97, "probability", "Chance a leaver's position is reopened as a vacancy.", ge=0, le=1
     )
     mean_duration_months: float = F(
-        3.0, "months", "Mean time before an unfilled vacancy expires (exponential).", gt=0
+        8.0,
+        "months",
+        "Mean time before an unfilled vacancy expires (exponential). " + CALIBRATED,
+        gt=0,
     )
     internal_fill_share: float = F(
         0.6, "probability", "Chance a large company fills a vacancy from its own staff.", ge=0, le=1
@@ -295,6 +323,17 @@ class Scenario(Section):
     description: str = F("", "-", "What the scenario shows.")
     seed: int = F(1, "-", "Seed of the run (overridden by --seed).", ge=0, le=2**63 - 1)
     horizon_months: float = F(120.0, "months", "Simulated time.", gt=0, le=1200)
+    burn_in_months: int = F(
+        BURN_IN_MONTHS,
+        "months",
+        "Whole months the labour market runs before the outputs start, so that they begin in "
+        "its steady state: the platform and every other mechanism launch at its end, and "
+        "every output (monthly table, event log, summary, ledger, tables) starts there, with "
+        "time re-based so that month 0 is the end of the burn-in (times within it are "
+        "negative). 0 starts the outputs at the drawn initial state (docs/ODD.md, section 5).",
+        ge=0,
+        le=1200,
+    )
     population: Population = S(Population, "Workers.")
     companies: Companies = S(Companies, "Companies.")
     graph: Graph = S(Graph, "The social graph.")

@@ -4,7 +4,8 @@ The lecturer's session publishes its run's :class:`~netsim.platform.classroom.Cl
 in the server's :class:`ClassroomHub` at every Reset (the latest lecturer tab's run is the
 one students join). Each student tab (:class:`StudentSession`) joins with a token of its
 own and sees only its own member: the vacancies that reach it, its contacts, whom to
-recommend, and its earnings. Students have no widget that changes the settings.
+recommend, the friends it placed (one of whom it may put up for rotation), and its
+earnings. Students have no widget that changes the settings.
 :class:`ClassroomPanel` is the lecturer's tab: the join link, a QR code of it (``segno``)
 and the leaderboard.
 """
@@ -68,9 +69,14 @@ def leaderboard_markdown(room: Classroom | None) -> str:
     board = room.earnings()
     if not board:
         return "Nobody has joined yet."
-    lines = ["| # | student | member | earnings | own choices |", "|---|---|---|---:|---:|"]
-    lines += [f"| {i} | {name} | {m} | {money:,.0f} | {own} |"
-              for i, (name, m, money, own) in enumerate(board, 1)]
+    lines = [
+        "| # | student | member | earnings | own choices | rotations |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {i} | {name} | {m} | {money:,.0f} | {own} | {rot} |"
+        for i, (name, m, money, own, rot) in enumerate(board, 1)
+    ]
     return "\n".join(lines)
 
 
@@ -83,12 +89,16 @@ class ClassroomPanel:
         self.link = pn.pane.Markdown(
             f"Students join the running model at **[{url}]({url})**: each plays one honest "
             "member (a recruiter-friend), sees the vacancies that reach them and chooses "
-            "whom to recommend. Members without a student follow their strategies.",
+            "whom to recommend, and may put a friend they placed up for rotation. Members "
+            "without a student follow their strategies.",
             css_classes=["netsim-student-link"],
         )
         self.qr = pn.pane.HTML(_qr_svg(url), width=220, height=220)
         self.wait = pn.widgets.IntSlider(
-            name="Seconds per month students have to answer", start=0, end=30, value=DEFAULT_WAIT_S,
+            name="Seconds per month students have to answer",
+            start=0,
+            end=30,
+            value=DEFAULT_WAIT_S,
             width=260,
         )
         self.wait.param.watch(self._on_wait, "value")
@@ -125,21 +135,55 @@ class StudentSession:
         self.token = secrets.token_hex(8)
         self.room: Classroom | None = None
         self.vacancy: int | None = None
-        self.name = pn.widgets.TextInput(name="Your name", placeholder="e.g. Ada", width=240,
-                                         css_classes=["netsim-student-name"])
+        #: Recommend presses so far (numbers the replies).
+        self.presses = 0
+        self.name = pn.widgets.TextInput(
+            name="Your name", placeholder="e.g. Ada", width=240, css_classes=["netsim-student-name"]
+        )
         self.join_b = pn.widgets.Button(name="Join", button_type="success", width=100)
         self.join_b.on_click(lambda _e: self.join())
-        self.status = pn.pane.Markdown("Type your name and press **Join**.",
-                                       css_classes=["netsim-student-status"])
+        self.status = pn.pane.Markdown(
+            "Type your name and press **Join**.", css_classes=["netsim-student-status"]
+        )
         self.offer = pn.pane.Markdown("", css_classes=["netsim-offer"])
-        self.pick = pn.widgets.CheckBoxGroup(options={}, value=[], inline=False,
-                                             css_classes=["netsim-pick"])
-        self.send_b = pn.widgets.Button(name="Recommend", button_type="primary",
-                                        disabled=True, width=140)
+        self.pick = pn.widgets.CheckBoxGroup(
+            options={}, value=[], inline=False, css_classes=["netsim-pick"]
+        )
+        self.send_b = pn.widgets.Button(
+            name="Recommend", button_type="primary", disabled=True, width=140
+        )
         self.send_b.on_click(lambda _e: self.send())
+        # The answer to the last press has a pane of its own: the periodic refresh replaces
+        # the vacancy shown, and would otherwise wipe the reply before the student saw it.
+        self.sent = pn.pane.Markdown("", css_classes=["netsim-sent"])
+        self.placed = pn.pane.Markdown("", css_classes=["netsim-placed"])
+        self.rotate_pick = pn.widgets.Select(
+            name="Friend to put up for rotation",
+            options={},
+            width=380,
+            css_classes=["netsim-rotate-pick"],
+        )
+        self.rotate_b = pn.widgets.Button(
+            name="Put up for rotation", button_type="warning", disabled=True, width=180
+        )
+        self.rotate_b.on_click(lambda _e: self.rotate())
+        self.rotate_note = pn.pane.Markdown("", css_classes=["netsim-rotate-note"])
         self.layout = pn.Column(
             pn.pane.Markdown("### netsim · classroom"),
-            pn.Row(self.name, self.join_b), self.status, self.offer, self.pick, self.send_b,
+            pn.Row(self.name, self.join_b),
+            self.status,
+            self.offer,
+            self.pick,
+            self.send_b,
+            self.sent,
+            pn.pane.Markdown(
+                "#### Friends you placed\nPut one up for rotation and they quit "
+                "as soon as your payout is safe, so you can place them again."
+            ),
+            self.placed,
+            self.rotate_pick,
+            self.rotate_b,
+            self.rotate_note,
             width=420,
         )
 
@@ -156,6 +200,7 @@ class StudentSession:
             return
         self.room = room
         self.name.disabled = self.join_b.disabled = True
+        self.rotate_b.disabled = False
         self.status.object = f"You are member **{member}**."
         self.refresh()
 
@@ -178,6 +223,7 @@ class StudentSession:
             f"You are member **{member}** with {len(contacts)} contacts "
             f"({seeking} seeking work){earned}."
         )
+        self._show_placements(room, market.now)
         offers = room.pending(self.token)
         waiting = next((o for o in offers if o.answer is None), None)
         if waiting is None:
@@ -201,16 +247,69 @@ class StudentSession:
 
     def send(self) -> None:
         """Recommend the ticked contacts for the vacancy shown."""
-        if self.room is None or self.vacancy is None:
+        if self.room is None:
+            return
+        self.presses += 1
+        # Each reply names the press: a reply equal to the one shown would send no update.
+        if self.vacancy is None:  # the vacancy closed between the page's refresh and the click
+            self.sent.object = f"Too late: the vacancy moved on (press {self.presses})."
             return
         try:
             self.room.answer(self.token, self.vacancy, list(self.pick.value))
         except (PermissionError, ValueError):
-            self.offer.object = "Too late: the vacancy moved on."
+            self.sent.object = f"Too late: vacancy {self.vacancy} moved on (press {self.presses})."
         else:
             who = ", ".join(str(k) for k in self.pick.value) or "nobody"
-            self.offer.object = f"You recommended {who} for vacancy {self.vacancy}."
+            self.sent.object = f"You recommended {who} for vacancy {self.vacancy}."
+        self.offer.object = "Waiting for the next vacancy to reach you…"
         self.pick.options, self.send_b.disabled, self.vacancy = {}, True, None
+
+    def _show_placements(self, room: Classroom, now: float) -> None:
+        """List the friends the member placed who are still in that job, and when each
+        one's payout is safe; offer those not yet up for rotation."""
+        placed = room.placements(self.token)
+        if not placed:
+            self.placed.object = "None yet: a contact you recommend who is hired appears here."
+        else:
+            self.placed.object = "\n".join(f"- {_placement_label(p, now)}" for p in placed)
+        options = {_placement_label(p, now): p.hire_id for p in placed if not p.rotating}
+        if list(options.values()) != list(self.rotate_pick.options.values()):
+            self.rotate_pick.options = options
+            if self.rotate_pick.value not in options.values():
+                self.rotate_pick.value = next(iter(options.values()), None)
+
+    def rotate(self) -> None:
+        """Put the chosen placed friend up for rotation (refused if there is none)."""
+        if self.room is None:
+            return
+        hire_id = self.rotate_pick.value
+        if hire_id is None:
+            self.rotate_note.object = (
+                "Nobody to rotate: none of the contacts you placed is still in that job."
+            )
+            return
+        try:
+            p = self.room.rotate(self.token, hire_id)
+        except (PermissionError, ValueError) as exc:
+            self.rotate_note.object = f"Refused: {exc}."
+            return
+        when = max(p.safe_months, self.room.platform.market.now)
+        self.rotate_note.object = (
+            f"Contact {p.friend} quits into search at month {when:.1f} (at this month's end "
+            "at the earliest), once your payout is safe: recommend them again then."
+        )
+        self._show_placements(self.room, self.room.platform.market.now)
+
+
+def _placement_label(p, now: float) -> str:
+    """A placed friend as the student sees them: who, where, since when, payout safety."""
+    if p.rotating:
+        safe = f"up for rotation: quits at month {max(p.safe_months, now):.1f} at the earliest"
+    elif p.safe_months <= now:
+        safe = "payout safe now"
+    else:
+        safe = f"payout safe from month {p.safe_months:.1f}"
+    return f"contact {p.friend} at company {p.company} since month {p.hired_months:.1f} · {safe}"
 
 
 def _contact_label(room: Classroom, k: int) -> str:

@@ -50,16 +50,24 @@ def build_world(
             "population.vital_forces.degree_multiplier != 1; set it to 1"
         )
     origin = "file" if g.generator in FILE_GENERATORS else "initial"
+    start = -float(scenario.burn_in_months)  # the ties exist from the start of the burn-in
     generator = cls()
     # Generators that draw ties as arrays skip the NetworkX graph (a minute at 1M workers).
     edges = generator.build_edges(people, params, graph)
     if edges is not None:
         net = SocialNetwork.from_edges(
-            workers.n, edges.u, edges.v, strength=g.initial_tie_strength, origin=origin
+            workers.n,
+            edges.u,
+            edges.v,
+            strength=g.initial_tie_strength,
+            origin=origin,
+            time_months=start,
         )
         regions = np.full(workers.n, -1) if edges.region is None else edges.region
         return World(workers, companies, net, np.asarray(regions, dtype=np.int32))
     nx_graph = generator.build(people, params, graph)
-    net = SocialNetwork.from_networkx(nx_graph, strength=g.initial_tie_strength, origin=origin)
+    net = SocialNetwork.from_networkx(
+        nx_graph, strength=g.initial_tie_strength, origin=origin, time_months=start
+    )
     regions = [nx_graph.nodes[i].get("region", -1) for i in range(workers.n)]
     return World(workers, companies, net, np.asarray(regions, dtype=np.int32))
