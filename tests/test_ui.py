@@ -223,11 +223,9 @@ def test_the_student_page_puts_only_their_own_placed_friend_up_for_rotation():
     from netsim.model.simulation import Simulation
     from netsim.platform.classroom import Classroom
     from netsim.ui.classroom import ClassroomHub, StudentSession, leaderboard_markdown
+    from test_classroom import PLATFORM  # the seeded run test_classroom's rotations use
 
-    sc = small_scenario(horizon_months=12, platform={
-        "enabled": True, "member_share": 0.3, "reach": 400, "recommend_base": 0.6,
-        "payout": {"rule": "flat", "params": {"bonus": 2000}},
-        "gaming": {"rotation_share": 0.2}})  # fmt: skip
+    sc = small_scenario(**PLATFORM)
     sim = Simulation(sc).start()
     hub = ClassroomHub()
     hub.publish(Classroom().attach(sim.platform))
