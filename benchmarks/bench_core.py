@@ -8,7 +8,9 @@ Run from the repository root::
 
 With ``--json`` the last line printed is one JSON object with every figure (``wall_s``,
 ``peak_rss_mb``, ``overhead_ratio``, ``bare_simpy_us_per_event``, ``events``, ...), which
-``benchmarks/bench_scaling.py`` reads.
+``benchmarks/bench_scaling.py`` reads. ``cpu_s`` (build + run + tables), ``run_cpu_s`` and
+``us_per_event_cpu`` are the process's CPU time: on a shared machine compare those, in
+interleaved before/after pairs, rather than wall time.
 
 It builds and runs ``benchmarks/core_100k.yaml`` (optionally resized), then times a bare
 SimPy loop (one process yielding ``env.timeout(1)``) in the same process, and prints the
@@ -74,13 +76,15 @@ def main(argv: list[str] | None = None) -> dict:
         overrides.append(f"horizon_months={args.horizon}")
     sc = load_scenario(args.scenario, overrides)
 
-    t0 = time.perf_counter()
+    # CPU time of this process next to wall time: on a shared machine wall time is noisy,
+    # CPU time much less so (compare before/after by CPU time, in interleaved pairs).
+    c0, t0 = time.process_time(), time.perf_counter()
     sim = Simulation(sc, args.seed)
-    t1 = time.perf_counter()
+    c1, t1 = time.process_time(), time.perf_counter()
     sim.run()
-    t2 = time.perf_counter()
+    c2, t2 = time.process_time(), time.perf_counter()
     tables = (sim.timeseries(), sim.events(), sim.worker_table(), sim.company_table())
-    t3 = time.perf_counter()
+    c3, t3 = time.process_time(), time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bare = bare_simpy_seconds_per_event()
 
@@ -93,6 +97,9 @@ def main(argv: list[str] | None = None) -> dict:
         "run_s": round(t2 - t1, 2),
         "tables_s": round(t3 - t2, 2),
         "wall_s": round(t3 - t0, 2),
+        "cpu_s": round(c3 - c0, 2),
+        "run_cpu_s": round(c2 - c1, 2),
+        "us_per_event_cpu": round((c2 - c1) / sim.n_events * 1e6, 2),
         "events": sim.n_events,
         "stale_events": sim.n_stale,
         "event_log_rows": len(tables[1]),

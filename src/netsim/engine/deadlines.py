@@ -25,6 +25,8 @@ from typing import Any
 
 import simpy
 
+from netsim.engine.environment import timer_scheduler
+
 
 class DeadlineQueue:
     """Calls ``fire(item)`` at each item's deadline (months) while ``alive(item)`` holds."""
@@ -36,6 +38,7 @@ class DeadlineQueue:
         alive: Callable[[int], bool],
     ) -> None:
         self.env = env
+        self._call_in = timer_scheduler(env)  # wake-ups skip SimPy's queue if they can
         self.fire = fire
         self.alive = alive
         self._heap: list[tuple[float, int, int]] = []
@@ -88,11 +91,9 @@ class DeadlineQueue:
         self._wake_token += 1
         token = self._wake_token
         self._wake_at = at
-        self.env.timeout(max(at - self.env.now, 0.0)).callbacks.append(
-            lambda _ev: self._wake(token)
-        )
+        self._call_in(max(at - self.env.now, 0.0), self._wake, token, None)
 
-    def _wake(self, token: int) -> None:
+    def _wake(self, token: int, _: None = None) -> None:
         if token != self._wake_token:
             return  # superseded by an earlier deadline
         heap, now = self._heap, self.env.now
@@ -117,6 +118,7 @@ class FifoDeadlines:
 
     def __init__(self, env: simpy.Environment, fire: Callable[[Any], None]) -> None:
         self.env = env
+        self._call_in = timer_scheduler(env)  # wake-ups skip SimPy's queue if they can
         self.fire = fire
         self._queue: deque[tuple[float, Any]] = deque()
         self._armed = False
@@ -135,11 +137,9 @@ class FifoDeadlines:
 
     def _arm(self, at: float) -> None:
         self._armed = True
-        self.env.timeout(max(at - self.env.now, 0.0)).callbacks.append(
-            lambda _ev: self._wake(at)
-        )
+        self._call_in(max(at - self.env.now, 0.0), self._wake, at, None)
 
-    def _wake(self, at: float) -> None:
+    def _wake(self, at: float, _: None = None) -> None:
         # Pop by the time armed for, not env.now: ``now + (at - now)`` may round below ``at``.
         q, fire = self._queue, self.fire
         while q and q[0][0] <= at:

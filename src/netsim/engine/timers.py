@@ -7,8 +7,10 @@ heap's size, so timers far in the future are kept out of it:
 * :class:`WorkerTimers` holds at most one live timer per worker. Setting a new timer bumps
   the worker's *epoch*; a timer whose epoch is stale is ignored when it fires (counted in
   :attr:`WorkerTimers.n_stale`). A timer more than a month away waits in the bucket of the
-  month it falls in and enters SimPy's queue when :meth:`WorkerTimers.release` is called at
+  month it falls in and enters the queue when :meth:`WorkerTimers.release` is called at
   the start of that month, so a timer superseded before then never becomes an event at all.
+  The queue is the flat timer queue of a :class:`netsim.engine.environment.ModelEnvironment`
+  (no SimPy event per timer, same order); on a plain SimPy environment, SimPy's own.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Callable
 
 import simpy
 
+from netsim.engine.environment import timer_scheduler
+
 
 def after(env: simpy.Environment, delay: float, fn: Callable[[simpy.Event], None]) -> None:
     """Call ``fn(event)`` after ``delay`` months."""
@@ -26,11 +30,11 @@ def after(env: simpy.Environment, delay: float, fn: Callable[[simpy.Event], None
 
 
 class WorkerTimers:
-    """One pending timer per worker; ``fire(event)`` gets events with ``.worker`` and ``.epoch``.
+    """One pending timer per worker; a due timer calls ``fire(worker, epoch)``.
 
     ``horizon`` (months) is the end of the run: a timer past it would never fire and is
-    dropped. The caller checks ``event.epoch == timers.epoch[event.worker]`` when a timer
-    fires, so that only the worker's latest timer counts.
+    dropped. The caller checks ``epoch == timers.epoch[worker]`` when a timer fires, so that
+    only the worker's latest timer counts.
     """
 
     def __init__(
@@ -38,9 +42,11 @@ class WorkerTimers:
         env: simpy.Environment,
         n: int,
         horizon: float,
-        fire: Callable[[simpy.Event], None],
+        fire: Callable[[int, int], None],
     ) -> None:
         self.env = env
+        # The flat timer queue of a ModelEnvironment if there is one (cheaper per event).
+        self._call_in = timer_scheduler(env)
         self.horizon = horizon
         self.fire = fire
         #: Per-worker epoch; bumped by every (re)schedule, so older timers become stale.
@@ -65,20 +71,14 @@ class WorkerTimers:
             if fire <= self.horizon:  # a timer past the horizon would never fire
                 self._far.setdefault(math.floor(fire), []).append((fire, i, self.epoch[i]))
             return
-        self._start(i, self.epoch[i], delay)
-
-    def _start(self, i: int, epoch: int, delay: float) -> None:
         # The timer carries the worker and epoch itself: no closure per event.
-        ev = self.env.timeout(delay)
-        ev.worker = i
-        ev.epoch = epoch
-        ev.callbacks.append(self.fire)
+        self._call_in(delay, self.fire, i, self.epoch[i])
 
     def release(self, month: int) -> None:
         """Move the far timers falling in [month, month + 1) into SimPy's queue."""
-        now, epoch = self.env.now, self.epoch
+        now, epoch, call_in, fire_fn = self.env.now, self.epoch, self._call_in, self.fire
         for fire, i, ep in self._far.pop(month, ()):
             if epoch[i] == ep:
-                self._start(i, ep, fire - now)
+                call_in(fire - now, fire_fn, i, ep)
             else:
                 self.n_stale += 1

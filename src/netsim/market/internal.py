@@ -12,7 +12,7 @@ from netsim.market.state import V_EXPIRED, V_FILLED, V_INTERNAL
 class InternalPool:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: internal moves."""
 
-    def _fill_internally(self, v: int) -> None:
+    def _fill_internally(self, v: int, _: None = None) -> None:
         """A large company moves one of its own staff into vacancy v."""
         self.n_events += 1
         if self.vac_status[v] != V_INTERNAL:

@@ -20,6 +20,7 @@ import numpy as np
 import simpy
 
 from netsim.engine.deadlines import DeadlineQueue, FifoDeadlines
+from netsim.engine.environment import timer_scheduler
 from netsim.engine.hooks import Hooks
 from netsim.engine.rng import FastStream
 from netsim.engine.sampling import FenwickSampler
@@ -79,6 +80,8 @@ class MarketState:
         self.net = world.net
         self.region = world.region
         self.env = env
+        #: ``call_in(delay, fn, a, b)``: the model's plain timers (no SimPy event per timer).
+        self._call_in = timer_scheduler(env)
         self.log = log
         self.month = MonthCounters()
         #: The hook interface mechanisms subscribe to (see :mod:`netsim.engine.hooks`).

@@ -14,37 +14,37 @@ class ColleagueTies:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: colleague ties."""
 
     def _colleague_tie_process(self):
-        """Each employed worker befriends a random colleague at a constant rate (thinning)."""
-        n = self.workers.n
-        ties = self.sc.ties
-        rate = ties.colleague_tie_rate_per_month * n
-        if rate <= 0.0:
-            return
-        state, employer, staff, rand, net = (
-            self.state,
-            self.employer,
-            self.staff,
-            self.rand,
-            self.net,
-        )
-        while True:
-            yield self.env.timeout(rand.exponential(rate))
-            self.n_events += 1
-            i = rand.integers(n)
-            if state[i] != EMPLOYED:
-                continue
-            mates = staff[employer[i]]
-            if len(mates) < 2:
-                continue
-            j = rand.choice(mates)
-            if j != i and net.add_tie(i, j, ties.colleague_tie_strength, "colleague", self.env.now):
-                self.month.ties_formed += 1
-                self.log.log(
-                    self.env.now,
-                    "tie_formed",
-                    "colleague",
-                    i,
-                    employer[i],
-                    other=j,
-                    value=ties.colleague_tie_strength,
-                )
+        """Each employed worker befriends a random colleague at a constant rate (thinning).
+
+        A SimPy process only to start in its place among the model's processes (the order
+        fixes who draws first at time 0); its events then run as plain timers of the
+        environment (:meth:`_colleague_tie`), which keep SimPy's order and skip its
+        per-event machinery (a ``Timeout`` and a generator resumption each).
+        """
+        rate = self.sc.ties.colleague_tie_rate_per_month * self.workers.n
+        if rate > 0.0:
+            self._call_in(self.rand.exponential(rate), self._colleague_tie, rate, None)
+        return
+        yield  # a generator, so that it starts as a process
+
+    def _colleague_tie(self, rate: float, _: None = None) -> None:
+        """One event of the aggregate process (``rate`` per month): maybe a tie, then the next."""
+        self.n_events += 1
+        rand, n = self.rand, self.workers.n
+        i = rand.integers(n)
+        if self.state[i] == EMPLOYED:
+            c = self.employer[i]
+            mates = self.staff[c]
+            if len(mates) >= 2:
+                j = rand.choice(mates)
+                if j != i:
+                    self._colleagues_meet(i, j, c)
+        self._call_in(rand.exponential(rate), self._colleague_tie, rate, None)
+
+    def _colleagues_meet(self, i: int, j: int, c: int) -> None:
+        """Workers i and j of company c form a colleague tie (if they have none yet)."""
+        strength = self.sc.ties.colleague_tie_strength
+        t = self.env.now
+        if self.net.add_tie(i, j, strength, "colleague", t):
+            self.month.ties_formed += 1
+            self.log.log(t, "tie_formed", "colleague", i, c, other=j, value=strength)

@@ -47,9 +47,11 @@ class Vacancies:
         if internal:
             self.vac_status.append(V_INTERNAL)
             self._internal_open += 1
-            self._timer(
+            self._call_in(
                 self.rand.exponential(1.0 / vs.internal_fill_months),
-                lambda _ev: self._fill_internally(v),
+                self._fill_internally,
+                v,
+                None,
             )
         else:
             self.vac_status.append(V_OPEN)

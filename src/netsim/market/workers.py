@@ -7,8 +7,6 @@ so each worker holds one pending timer (:class:`netsim.engine.timers.WorkerTimer
 
 from __future__ import annotations
 
-import simpy
-
 from netsim.market.state import EMPLOYED, OUT, SEEKING
 
 
@@ -53,11 +51,10 @@ class WorkerEvents:
         """Whether employed worker i is still in probation now."""
         return self.env.now < self.since[i] + self.probation
 
-    def _worker_event(self, ev: simpy.Event) -> None:
-        """A worker's competing-risks timer fired (ignored if the worker's state moved on)."""
+    def _worker_event(self, i: int, epoch: int) -> None:
+        """Worker i's competing-risks timer of ``epoch`` fired (ignored if i has moved on)."""
         self.n_events += 1
-        i = ev.worker
-        if self.epoch[i] != ev.epoch:
+        if self.epoch[i] != epoch:
             self.timers.n_stale += 1
             return
         st = self.state[i]

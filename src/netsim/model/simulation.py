@@ -20,8 +20,8 @@ from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
-import simpy
 
+from netsim.engine.environment import ModelEnvironment
 from netsim.engine.gctools import gc_relaxed
 from netsim.engine.hooks import Hire, Hooks, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
@@ -65,7 +65,7 @@ class Simulation(LabourMarket):
             sc,
             world,
             gens["dynamics"],
-            simpy.Environment(initial_time=-self.burn_in),
+            ModelEnvironment(initial_time=-self.burn_in),
             EventLog(sc.outputs.event_log),
             freelance=gens["freelance"],
         )

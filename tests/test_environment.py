@@ -1,0 +1,79 @@
+"""The flat timer queue of ModelEnvironment runs events in exactly SimPy's order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import simpy
+
+from netsim.engine.environment import ModelEnvironment, timer_scheduler
+
+
+def _trace(env: simpy.Environment, seed: int, until: float | None) -> list[tuple]:
+    """A mixed workload of timers, timeouts and a process, with many equal times.
+
+    Delays are drawn from a small set (0, 0.5, 1, 2) so equal times are common; timers and
+    SimPy events schedule each other. Returns the (time, label) of every callback in order.
+    """
+    rng = np.random.default_rng(seed)
+    call_in = timer_scheduler(env)
+    out: list[tuple] = []
+    delays = (0.0, 0.5, 1.0, 2.0)
+
+    def timer(k: int, depth: int) -> None:
+        out.append((env.now, "timer", k))
+        if depth < 4:
+            for j in range(2):
+                d = delays[rng.integers(4)]
+                if rng.random() < 0.5:
+                    call_in(d, timer, 10 * k + j, depth + 1)
+                else:
+                    env.timeout(d).callbacks.append(lambda _ev, k=k, j=j: timeout(10 * k + j))
+
+    def timeout(k: int) -> None:
+        out.append((env.now, "timeout", k))
+        if k < 10_000:
+            call_in(delays[rng.integers(4)], timer, 10 * k + 7, 3)
+
+    def proc():
+        for k in range(6):
+            yield env.timeout(0.5)
+            out.append((env.now, "process", k))
+            call_in(0.0, timer, 900 + k, 3)
+
+    env.process(proc())
+    for k in range(5):
+        call_in(delays[rng.integers(4)], timer, k, 0)
+    env.run(until=until)
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("until", [None, 2.0, 3.5])
+def test_same_order_as_plain_simpy(seed: int, until: float | None) -> None:
+    plain = _trace(simpy.Environment(), seed, until)
+    flat = _trace(ModelEnvironment(), seed, until)
+    assert len(plain) > 20
+    assert len({t for t, *_ in plain}) < len(plain)  # equal times occur
+    assert flat == plain
+
+
+def test_peek_sees_both_queues() -> None:
+    env = ModelEnvironment()
+    env.call_in(0.25, lambda a, b: None, 0, 0)
+    env.timeout(0.75)
+    assert env.peek() == 0.25
+    assert env.pending_timers == 1
+    env.step()  # runs the timer, then the timeout
+    assert env.pending_timers == 0
+    assert env.now == 0.75
+    assert env.peek() == float("inf")
+
+
+def test_timers_alone_run_to_the_end() -> None:
+    env = ModelEnvironment()
+    seen: list[float] = []
+    env.call_in(2.0, lambda a, b: seen.append(env.now), 0, 0)
+    env.call_in(1.0, lambda a, b: seen.append(env.now), 0, 0)
+    env.run()
+    assert seen == [1.0, 2.0]
