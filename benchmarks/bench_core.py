@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
         "workers": sc.population.workers,
         "companies": sc.companies.count,
         "horizon_months": sc.horizon_months,
+        "burn_in_months": sc.burn_in_months,
         "build_s": round(t1 - t0, 2),
         "run_s": round(t2 - t1, 2),
         "tables_s": round(t3 - t2, 2),

@@ -16,17 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = (
-    "pandas",
-    "matplotlib",
-    "scipy",
-    "dask",
-    "distributed",
-    "SALib",
-    "pyarrow",
-    "numba",
-    "llvmlite",
-)
+HEAVY = ("pandas", "matplotlib", "scipy", "dask", "distributed", "SALib", "pyarrow")
 # Also not needed before a simulation runs (validation builds no graph and no table).
 NOT_FOR_VALIDATE = (*HEAVY, "networkx", "simpy")
 

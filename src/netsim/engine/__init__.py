@@ -4,7 +4,7 @@ What it holds: random streams (:mod:`~netsim.engine.rng`), timers in months incl
 per-worker timer epochs and far-timer month buckets (:mod:`~netsim.engine.timers`), the
 deadline queue (:mod:`~netsim.engine.deadlines`), the SimPy environment with its flat queue
 for the most frequent timers (:mod:`~netsim.engine.environment`), the weighted sampler
-(:mod:`~netsim.engine.sampling`, compiled in :mod:`~netsim.engine.fenwick_kernels`),
+(:mod:`~netsim.engine.sampling`),
 garbage-collector tools (:mod:`~netsim.engine.gctools`),
 the hook interface through which mechanisms attach (:mod:`~netsim.engine.hooks`: ``hire``,
 ``separation``, ``vacancy_opened``, ``vacancy_posted``, ``vacancy_closed``, ``seeking``,
