@@ -30,7 +30,12 @@ async def _lecture(url: str) -> dict:
     members = await asyncio.gather(*(s.join(f"s{i}") for i, s in enumerate(students)))
     await lecturer.click("Start")
     vacancies = await asyncio.gather(*(s.recommend() for s in students))
-    board = await lecturer.leaderboard(lambda rows: len(rows) == STUDENTS + 1)
+    # An answer counts on the board once the engine takes it, at the member's hop: wait for
+    # the first (the run goes on meanwhile), so a loaded machine only makes this slower.
+    board = await lecturer.leaderboard(
+        lambda rows: len(rows) == STUDENTS + 1 and any(r[4] == "1" for r in rows[1:]),
+        timeout_s=60.0,
+    )
     await lecturer.click("Pause")
 
     def paused() -> str | None:
