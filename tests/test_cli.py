@@ -258,6 +258,18 @@ def test_print_summary_shows_values_and_path(capsys, tmp_path):
     assert str(tmp_path / "run") in out.replace("\n", "")
 
 
+@pytest.mark.parametrize("burn_in", [0, 36])
+def test_print_summary_says_when_a_burn_in_was_left_out(capsys, burn_in):
+    class Result:
+        path = None
+        summary = {"hires": 1200}
+        manifest = {"burn_in_months": burn_in}
+
+    print_summary(Result())
+    said = "after a 36-month burn-in" in capsys.readouterr().out
+    assert said == (burn_in > 0)
+
+
 def test_month_progress_disabled_is_a_noop():
     with month_progress(12.0, enabled=False) as update:
         for t in range(13):

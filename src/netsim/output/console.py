@@ -55,6 +55,12 @@ def print_summary(result: Any, console: Console | None = None) -> None:
         table.add_row(str(key), format_value(value))
     if summary:
         console.print(table)
+    burn_in = (getattr(result, "manifest", None) or {}).get("burn_in_months", 0)
+    if summary and burn_in:
+        # Say it here: "horizon_months 120" alone hides the months the market ran first.
+        console.print(
+            f"(after a {burn_in:g}-month burn-in, which these figures exclude)", soft_wrap=True
+        )
     path = getattr(result, "path", None)
     if path is not None:
         console.print(f"results written to {path}", soft_wrap=True)
