@@ -113,9 +113,11 @@ class GigBook:
                 out[self.worker[g]] += self.rate[g] * max(t - max(self.start[g], 0.0), 0.0)
         return out
 
-    def gig_counts(self, n_workers: int) -> np.ndarray:
-        """Gigs started (time 0 included) by each worker, as an int array."""
-        return np.bincount(np.asarray(self.worker, dtype=np.int64), minlength=n_workers)
+    def gig_counts(self, n_workers: int, shown: np.ndarray | None = None) -> np.ndarray:
+        """Gigs held by each worker (those running at the start included), as an int array;
+        ``shown`` (bool per gig) counts only those gigs."""
+        worker = np.asarray(self.worker, dtype=np.int64)
+        return np.bincount(worker if shown is None else worker[shown], minlength=n_workers)
 
     def reset_month(self) -> None:
         """Zero the monthly flows."""

@@ -95,9 +95,7 @@ class FreelanceOutputs:
         contract = np.asarray(market.contracts, dtype=np.int8)
         return {
             "contract": pd.Categorical.from_codes(contract, categories=["employee", "freelancer"]),
-            "gigs_held": np.bincount(
-                np.asarray(book.worker, dtype=np.int64)[self._shown()], minlength=n
-            ).astype(np.int32),
+            "gigs_held": book.gig_counts(n, self._shown()).astype(np.int32),
             "gigs_now": np.asarray([len(h) for h in book.held], dtype=np.int32),
             "income_gig": book.income_until(market.now),
         }
