@@ -50,9 +50,11 @@ def _trace(env: simpy.Environment, seed: int, until: float | None) -> list[tuple
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("until", [None, 2.0, 3.5])
-def test_same_order_as_plain_simpy(seed: int, until: float | None) -> None:
+@pytest.mark.parametrize("slot", [1 / 64, 0.3, 0.5, 100.0])
+def test_same_order_as_plain_simpy(seed: int, until: float | None, slot: float) -> None:
+    """Any calendar slot width (narrower than, equal to, wider than the delays) keeps the order."""
     plain = _trace(simpy.Environment(), seed, until)
-    flat = _trace(ModelEnvironment(), seed, until)
+    flat = _trace(ModelEnvironment(slot_months=slot), seed, until)
     assert len(plain) > 20
     assert len({t for t, *_ in plain}) < len(plain)  # equal times occur
     assert flat == plain
@@ -77,3 +79,37 @@ def test_timers_alone_run_to_the_end() -> None:
     env.call_in(1.0, lambda a, b: seen.append(env.now), 0, 0)
     env.run()
     assert seen == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("start", [-36.0, -0.7, 0.0])
+def test_order_from_a_negative_start(start: float) -> None:
+    """A burn-in starts the clock below zero: slots of negative times keep the order too."""
+    plain = _trace(simpy.Environment(initial_time=start), 5, None)
+    flat = _trace(ModelEnvironment(initial_time=start, slot_months=0.25), 5, None)
+    assert flat == plain
+
+
+def test_random_delays_many_slots() -> None:
+    """Continuous delays spread over many slots run in time order, each once."""
+    rng = np.random.default_rng(7)
+    env = ModelEnvironment(slot_months=0.01)
+    seen: list[float] = []
+
+    def fire(k: int, depth: int) -> None:
+        seen.append(env.now)
+        if depth < 3:
+            for _ in range(3):
+                env.call_in(float(rng.exponential(0.2)), fire, k, depth + 1)
+
+    for k in range(20):
+        env.call_in(float(rng.exponential(1.0)), fire, k, 0)
+    assert env.pending_timers == 20
+    env.run()
+    assert len(seen) == 20 * (1 + 3 + 9 + 27)
+    assert seen == sorted(seen)
+    assert env.pending_timers == 0
+
+
+def test_slot_width_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="slot_months"):
+        ModelEnvironment(slot_months=0.0)

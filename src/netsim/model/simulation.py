@@ -21,7 +21,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from netsim.engine.environment import ModelEnvironment
+from netsim.engine.environment import ModelEnvironment, timer_slot_months
 from netsim.engine.gctools import gc_relaxed
 from netsim.engine.hooks import Hire, Hooks, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
@@ -65,7 +65,9 @@ class Simulation(LabourMarket):
             sc,
             world,
             gens["dynamics"],
-            ModelEnvironment(initial_time=-self.burn_in),
+            ModelEnvironment(
+                initial_time=-self.burn_in, slot_months=timer_slot_months(world.workers.n)
+            ),
             EventLog(sc.outputs.event_log),
             freelance=gens["freelance"],
         )
