@@ -31,7 +31,7 @@ SHIPPED = Path(__file__).resolve().parents[1] / "scenarios" / "viral_campaigns.y
 def mean_reach(adj, seeds, p, reps=4000, seed=0):
     """Mean and standard error of the cascade size over ``reps`` replications."""
     rng = np.random.default_rng(seed)
-    sizes = [len(independent_cascade(seeds, adj.__getitem__, p, rng.random)) for _ in range(reps)]
+    sizes = [len(independent_cascade(seeds, adj, p, rng)) for _ in range(reps)]
     return float(np.mean(sizes)), float(np.std(sizes) / math.sqrt(reps))
 
 
@@ -59,13 +59,47 @@ def test_kary_tree_reaches_sum_of_pk_powers():
     assert abs(mean - sum((p * k) ** d for d in range(depth + 1))) < 4 * se
 
 
+def _one_at_a_time(seeds, adj, p, rng):
+    """The textbook cascade: a FIFO of reached people, one trial per contact."""
+    reached, seen = [], set()
+    for s in seeds:
+        if s not in seen:
+            seen.add(s)
+            reached.append(s)
+    k = 0
+    while k < len(reached):
+        for w in adj[reached[k]]:
+            if w not in seen and rng.random() < p:
+                seen.add(w)
+                reached.append(w)
+        k += 1
+    return reached
+
+
+@pytest.mark.parametrize("p", [0.15, 0.4])
+def test_levels_equal_the_textbook_cascade_in_law(p):
+    """On a graph with many loops (where a person is hit by several at once), the level-wise
+    cascade's reach has the textbook cascade's mean and spread (4 standard errors)."""
+    adj = adjacency(nx.watts_strogatz_graph(60, 6, 0.3, seed=3))
+    rng = np.random.default_rng(11)
+    reps = 3000
+    fast = np.array([len(independent_cascade([0, 30], adj, p, rng)) for _ in range(reps)])
+    slow = np.array([len(_one_at_a_time([0, 30], adj, p, rng)) for _ in range(reps)])
+    se = math.sqrt(fast.var() / reps + slow.var() / reps)
+    assert abs(fast.mean() - slow.mean()) < 4 * se
+    assert abs(fast.std() - slow.std()) < 0.1 * slow.std() + 0.5
+
+
 def test_cascade_edge_cases():
     adj = adjacency(nx.path_graph(5))
-    assert independent_cascade([0, 0, 3], adj.__getitem__, 0.0, lambda: 0.0) == [0, 3]
-    assert independent_cascade([0], adj.__getitem__, 1.0, lambda: 0.5) == [0, 1, 2, 3, 4]
+    rng = np.random.default_rng(0)
+    assert independent_cascade([0, 0, 3], adj, 0.0, rng) == [0, 3]
+    assert independent_cascade([0], adj, 1.0, rng) == [0, 1, 2, 3, 4]
+    assert independent_cascade([2], adj, 1.0, rng) == [2, 1, 3, 0, 4]  # level by level
     # Inactive people are neither reached nor pass the ad on: the path is cut at 2.
-    got = independent_cascade([0], adj.__getitem__, 1.0, lambda: 0.5, lambda i: i != 2)
+    got = independent_cascade([0], adj, 1.0, rng, lambda ids: ids != 2)
     assert got == [0, 1]
+    assert independent_cascade([2, 0], adj, 1.0, rng, lambda ids: ids != 2) == [0, 1]
 
 
 @settings(max_examples=60, deadline=None)
@@ -80,7 +114,7 @@ def test_reach_stays_within_the_seeds_components(n, density, p, seed, n_seeds):
     g = nx.gnp_random_graph(n, density, seed=seed)
     rng = np.random.default_rng(seed)
     seeds = rng.integers(0, n, n_seeds).tolist()
-    reached = independent_cascade(seeds, adjacency(g).__getitem__, p, rng.random)
+    reached = independent_cascade(seeds, adjacency(g), p, rng)
     component = set().union(*(nx.node_connected_component(g, s) for s in seeds))
     assert len(reached) == len(set(reached)) <= len(component)
     assert set(reached) <= component and set(seeds) <= set(reached)

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from operator import getitem
 
 import numpy as np
 import pandas as pd
@@ -82,48 +83,63 @@ def seed_count(budget: float, a: float, b: float, cap: int, production: float = 
 
 def independent_cascade(
     seeds: Iterable[int],
-    neighbours: Callable[[int], Sequence[int]],
+    adjacency: Sequence[Sequence[int]],
     p: float,
-    rand: Callable[[], float],
-    active: Callable[[int], bool] | None = None,
+    gen: np.random.Generator,
+    active: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> list[int]:
     """The people an independent cascade from ``seeds`` reaches, in breadth-first order.
 
-    Each reached person tries once, with probability ``p``, to pass to each neighbour not yet
-    reached; only ``active`` people (all if None) can be reached, seeds included. ``rand()``
-    returns a uniform draw on [0, 1).
+    ``adjacency[u]`` lists person ``u``'s contacts (people are ints >= 0). Each reached person
+    tries once, with probability ``p``, to pass to each contact not yet reached; only active
+    people can be reached, seeds included. ``active(ids)`` maps an integer array of people to
+    a boolean array (None: everyone is active). Draws come from ``gen``.
 
-    The successful trials along a neighbour list are found by geometric skips (the gap to
-    the next success is ``floor(log(1 - U) / log(1 - p))``), so a reached person costs
-    O(1 + p * degree) draws instead of one per contact; a trial towards someone already
-    reached or inactive is simply ignored, which leaves the distribution unchanged.
+    The cascade runs a level at a time over arrays: every edge out of the current frontier
+    gets one uniform draw at once, and the hits not yet reached (and active) form the next
+    level, in the order of their first hit. The order the trials run in does not change the
+    distribution of the reached set (it is the set reachable over the edges whose trial
+    succeeds: the live-edge form of Kempe, Kleinberg & Tardos 2003), so this equals the
+    one-person-at-a-time cascade in law, at a fraction of its cost in Python (a campaign
+    reaches ~10,000 of 100,000 people).
     """
-    reached: list[int] = []
-    seen: set[int] = set()
-    for s in seeds:
-        if s not in seen and (active is None or active(s)):
-            seen.add(s)
-            reached.append(s)
-    log_q = math.log1p(-p) if p < 1.0 else -math.inf
-    if p <= 0.0 or log_q == 0.0:  # (a p below ~1e-16 is no chance at all)
-        return reached
-    k = 0
-    while k < len(reached):
-        nbrs = neighbours(reached[k])
-        d = len(nbrs)
-        j = -1
-        while True:
-            # Next success: skip a Geometric(p) number of failed trials.
-            skip = math.log1p(-rand()) / log_q if log_q != -math.inf else 0.0
-            if skip >= d - j - 1:  # compared as a float: the skip may be huge
-                break
-            j += 1 + int(skip)
-            w = nbrs[j]
-            if w not in seen and (active is None or active(w)):
-                seen.add(w)
-                reached.append(w)
-        k += 1
-    return reached
+    frontier = np.fromiter(dict.fromkeys(seeds), dtype=np.int64)  # distinct, in given order
+    if active is not None and frontier.size:
+        frontier = frontier[active(frontier)]
+    if p <= 0.0 or frontier.size == 0:
+        return frontier.tolist()
+    seen = np.zeros(int(frontier.max()) + 1, dtype=bool)
+    seen[frontier] = True
+    reached = [frontier]
+    get = adjacency.__getitem__
+    while frontier.size:
+        lists = list(map(get, frontier.tolist()))
+        degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        ends = np.cumsum(degree)
+        size = int(ends[-1])
+        # One trial per edge out of the frontier, numbered 0..size-1 along the contact lists;
+        # only the successful ones are looked up in the (Python) lists.
+        won = np.flatnonzero(gen.random(size) < p) if p < 1.0 else np.arange(size)
+        if won.size == 0:
+            break
+        owner = np.searchsorted(ends, won, side="right")
+        local = won - (ends[owner] - degree[owner])
+        hits = np.fromiter(
+            map(getitem, map(lists.__getitem__, owner.tolist()), local.tolist()),
+            dtype=np.int64,
+            count=won.size,
+        )
+        # Each person's first hit, in the order of the hits, if not reached before.
+        _, first = np.unique(hits, return_index=True)
+        hits = hits[np.sort(first)]
+        if hits.max() >= seen.size:
+            seen = np.concatenate([seen, np.zeros(int(hits.max()) + 1 - seen.size, dtype=bool)])
+        frontier = hits[~seen[hits]]
+        if active is not None and frontier.size:
+            frontier = frontier[active(frontier)]
+        seen[frontier] = True
+        reached.append(frontier)
+    return np.concatenate(reached).tolist()
 
 
 def launches(policy: CampaignClass, quality: float, open_vacancies: int) -> bool:
@@ -218,12 +234,17 @@ class Campaigns:
         seeds = self.gen.choice(n, size=k, replace=False).tolist() if k else []
         states = m.states
         out = m.OUT
+
+        def in_market(ids: np.ndarray) -> np.ndarray:
+            codes = np.fromiter(map(states.__getitem__, ids.tolist()), np.int64, len(ids))
+            return codes != out
+
         reached = independent_cascade(
             seeds,
-            m.contacts,
+            m.network.neighbours,
             min(1.0, cfg.share_probability * quality),
-            self.rand.random,
-            lambda i: states[i] != out,
+            self.gen,
+            in_market,
         )
         seekers, applications, hires = self._apply_all(c, reached)
         row = {
