@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import small_scenario
 from netsim.mechanisms.campaigns import (
+    bernoulli_successes,
     expected_seeds,
     independent_cascade,
     launches,
@@ -254,3 +255,30 @@ def test_off_leaves_a_run_unchanged():
     pd.testing.assert_frame_equal(on.timeseries[cols], base.timeseries)
     assert {k: on.summary[k] for k in base.summary} == base.summary
     assert len(on.tables["campaigns"]) == 0
+
+
+@pytest.mark.parametrize(("size", "p"), [(1, 0.5), (40, 0.05), (1000, 0.3), (5000, 0.001)])
+def test_bernoulli_successes_have_the_trials_law(size, p):
+    """Every position succeeds with probability p, independently (counts and pair checks)."""
+    rng = np.random.default_rng(5)
+    reps = 4000
+    hits = np.zeros(size)
+    counts = np.empty(reps)
+    for r in range(reps):
+        won = bernoulli_successes(size, p, rng)
+        assert np.all(np.diff(won) > 0) and (won.size == 0 or 0 <= won[0] <= won[-1] < size)
+        hits[won] += 1
+        counts[r] = won.size
+    se = math.sqrt(size * p * (1 - p) / reps)
+    assert abs(counts.mean() - size * p) < 4 * se + 1e-12
+    assert abs(counts.var() - size * p * (1 - p)) < 0.1 * size * p * (1 - p) + 1e-9
+    # Each position's rate is p (the first and the last alike, no edge effects).
+    per_se = math.sqrt(p * (1 - p) / reps)
+    assert abs(hits[0] / reps - p) < 4 * per_se and abs(hits[-1] / reps - p) < 4 * per_se
+
+
+def test_bernoulli_successes_edges():
+    rng = np.random.default_rng(0)
+    assert bernoulli_successes(5, 1.0, rng).tolist() == [0, 1, 2, 3, 4]
+    assert bernoulli_successes(5, 0.0, rng).size == 0
+    assert bernoulli_successes(0, 0.5, rng).size == 0

@@ -81,6 +81,24 @@ def seed_count(budget: float, a: float, b: float, cap: int, production: float = 
     return min(cap, math.ceil(expected_seeds(budget, a, b, production) - 1e-12))
 
 
+def bernoulli_successes(size: int, p: float, gen: np.random.Generator) -> np.ndarray:
+    """Positions of the successes among ``size`` independent trials of probability ``p``.
+
+    Drawn as geometric gaps between successes (``~p * size`` draws, not ``size``): the same
+    law as one uniform per trial.
+    """
+    if p >= 1.0:
+        return np.arange(size)
+    if size <= 0 or p <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    expect = size * p
+    pos = np.cumsum(gen.geometric(p, int(expect + 4.0 * math.sqrt(expect) + 8.0))) - 1
+    while pos[-1] < size:  # rare: more successes than drawn for; draw on
+        more = np.cumsum(gen.geometric(p, int(expect / 4.0) + 8)) + pos[-1]
+        pos = np.concatenate([pos, more])
+    return pos[: np.searchsorted(pos, size)]
+
+
 def independent_cascade(
     seeds: Iterable[int],
     adjacency: Sequence[Sequence[int]],
@@ -118,8 +136,8 @@ def independent_cascade(
         ends = np.cumsum(degree)
         size = int(ends[-1])
         # One trial per edge out of the frontier, numbered 0..size-1 along the contact lists;
-        # only the successful ones are looked up in the (Python) lists.
-        won = np.flatnonzero(gen.random(size) < p) if p < 1.0 else np.arange(size)
+        # only the successful ones are drawn and looked up in the (Python) lists.
+        won = bernoulli_successes(size, p, gen)
         if won.size == 0:
             break
         owner = np.searchsorted(ends, won, side="right")
