@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from netsim.engine.gctools import gc_paused
+from netsim.world.components import Components
 from netsim.world.tie_decay import TieDecay
 
 if TYPE_CHECKING:
@@ -76,6 +78,7 @@ class SocialNetwork(TieDecay):
         "_t",
         "_r",
         "_dead",
+        "_components",
         "half_life",
         "threshold",
         "_due",
@@ -99,6 +102,7 @@ class SocialNetwork(TieDecay):
         self._t = array("d")
         self._r = array("d")  # last refresh (months)
         self._dead = 0
+        self._components: Components | None = None  # counted on demand, then kept up to date
         self.half_life = 0.0  # months; 0 = no decay
         self.threshold = 0.0
         self._due: dict[int, list[int]] = {}
@@ -192,6 +196,7 @@ class SocialNetwork(TieDecay):
         flat = other[by_owner].tolist()
         ptr = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=n)))).tolist()
         self.neighbours = [flat[a:b] for a, b in zip(ptr[:-1], ptr[1:], strict=True)]
+        self._components = None
 
     def _code(self, origin: str) -> int:
         code = self._codes.get(origin)
@@ -244,6 +249,8 @@ class SocialNetwork(TieDecay):
         self._r.append(time_months)
         self.neighbours[u].append(v)
         self.neighbours[v].append(u)
+        if self._components is not None:
+            self._components.join(u, v)
         if self.half_life:
             self._schedule(key, strength, time_months)
         return True
@@ -273,6 +280,7 @@ class SocialNetwork(TieDecay):
             return False
         self.neighbours[u].remove(v)
         self.neighbours[v].remove(u)
+        self._components = None  # a removal may split a component: count afresh when asked
         self._u[row] = -1
         self._v[row] = -1
         self._dead += 1
@@ -328,6 +336,17 @@ class SocialNetwork(TieDecay):
         if not nb:
             return -1
         return nb[int(stream.random() * len(nb))]
+
+    def components(self) -> Components:
+        """The connected components, counted now if not kept since an earlier call.
+
+        After the first call they are kept up to date as ties are added (no recount);
+        removing a tie drops them (see :mod:`netsim.world.components`).
+        """
+        if self._components is None:
+            _, labels = connected_components(self.to_csr(weight=None), directed=False)
+            self._components = Components(labels)
+        return self._components
 
     def degree(self, u: int) -> int:
         """Number of ties of worker ``u``."""
