@@ -282,3 +282,45 @@ def test_bernoulli_successes_edges():
     assert bernoulli_successes(5, 1.0, rng).tolist() == [0, 1, 2, 3, 4]
     assert bernoulli_successes(5, 0.0, rng).size == 0
     assert bernoulli_successes(0, 0.5, rng).size == 0
+
+
+def _flat(adj: dict[int, list[int]], n: int):
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(adj.get(u, [])) for u in range(n)], out=indptr[1:])
+    indices = np.array([w for u in range(n) for w in adj.get(u, [])], dtype=np.int64)
+    return indptr, indices
+
+
+def test_cascade_reads_flat_arrays_and_the_lists_of_people_who_changed():
+    """With p = 1 the reach is the component: flat arrays are read for unchanged people, the
+    lists for those marked changed (here the arrays are stale for person 2)."""
+    adj = adjacency(nx.path_graph(6))
+    indptr, indices = _flat(adj, 6)
+    rng = np.random.default_rng(0)
+    assert independent_cascade([0], adj, 1.0, rng, arrays=(indptr, indices, set())) == list(
+        range(6)
+    )
+    cut = {**adj, 2: [1]}  # 2 lost its tie to 3 after the arrays were taken
+    got = independent_cascade([0], cut, 1.0, rng, arrays=(indptr, indices, {2}))
+    assert got == [0, 1, 2]  # 3 is read from the arrays, but nobody reaches it now
+
+
+def test_flat_arrays_keep_the_law():
+    adj = adjacency(nx.watts_strogatz_graph(60, 6, 0.3, seed=3))
+    indptr, indices = _flat(adj, 60)
+    rng = np.random.default_rng(12)
+    reps, p = 3000, 0.2
+    arrays = (indptr, indices, {5, 17, 40})
+    fast = np.array(
+        [len(independent_cascade([0, 30], adj, p, rng, None, arrays)) for _ in range(reps)]
+    )
+    slow = np.array([len(_one_at_a_time([0, 30], adj, p, rng)) for _ in range(reps)])
+    se = math.sqrt(fast.var() / reps + slow.var() / reps)
+    assert abs(fast.mean() - slow.mean()) < 4 * se
+
+
+def test_bernoulli_successes_with_a_vanishing_chance():
+    """A chance far below one in a trillion gives no success and no overflow."""
+    rng = np.random.default_rng(1)
+    for p in (1e-300, 5e-324, 1e-17):
+        assert bernoulli_successes(10**6, p, rng).size == 0
