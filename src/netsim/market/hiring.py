@@ -55,7 +55,10 @@ class Hiring:
 
     def _screened_out(self, i: int, c: int, channel: str) -> bool:
         """Whether company c's own screening (the ``screen`` hooks) rejects applicant i."""
-        return any(not screen(i, c, channel) for screen in self.hooks.screen)
+        for screen in self.hooks.screen:  # a loop, not any(genexpr): this runs per application
+            if not screen(i, c, channel):
+                return True
+        return False
 
     def _match_quality(self, channel: str) -> float:
         """A new hire's satisfaction with the match (0..1, Beta(2, 2)).
