@@ -55,7 +55,8 @@ class Hiring:
 
     def _screened_out(self, i: int, c: int, channel: str) -> bool:
         """Whether company c's own screening (the ``screen`` hooks) rejects applicant i."""
-        for screen in self.hooks.screen:  # a loop, not any(genexpr): this runs per application
+        # A loop, not any(genexpr): this runs once per application.
+        for screen in self.hooks.screen:  # noqa: SIM110
             if not screen(i, c, channel):
                 return True
         return False
