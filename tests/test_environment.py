@@ -113,3 +113,20 @@ def test_random_delays_many_slots() -> None:
 def test_slot_width_must_be_positive() -> None:
     with pytest.raises(ValueError, match="slot_months"):
         ModelEnvironment(slot_months=0.0)
+
+
+def test_peek_inside_a_timer_loses_no_timer() -> None:
+    """A callback that peeks (which may move the calendar to the next slot) keeps every
+    later timer, in order."""
+    env = ModelEnvironment(slot_months=0.1)
+    seen: list[float] = []
+
+    def fire(k: int, _: int) -> None:
+        seen.append(env.now)
+        env.peek()
+
+    for t in (0.05, 0.25, 0.55, 0.95, 1.5):
+        env.call_in(t, fire, 0, 0)
+    env.timeout(3.0)
+    env.run()
+    assert seen == [0.05, 0.25, 0.55, 0.95, 1.5]

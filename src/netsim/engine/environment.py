@@ -105,7 +105,13 @@ class ModelEnvironment(simpy.Environment):
             waiting.append(entry)
 
     def _next_slot(self) -> bool:
-        """Make the earliest waiting slot current (the heap is empty); False if none waits."""
+        """Make the earliest waiting slot current if the heap is empty; False if no timer waits.
+
+        A no-op while the heap holds timers (a timer's callback may have called
+        :meth:`peek`, which moves on to the next slot itself).
+        """
+        if self._timers:
+            return True
         if not self._later_keys:
             return False
         k = heappop(self._later_keys)
