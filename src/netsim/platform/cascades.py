@@ -60,14 +60,16 @@ class Cascades:
             return False
         return e != c or policy == 2
 
-    def _after_hop(self, fn) -> None:
-        """Call ``fn`` one hop from now: an exponential time, or exactly ``hop_delay_months``
-        in ``synchronous`` mode (then every generation of a cascade moves in one step)."""
+    def _after_hop(self, fn, a, b) -> None:
+        """Call ``fn(a, b)`` one hop from now: an exponential time, or exactly
+        ``hop_delay_months`` in ``synchronous`` mode (then every generation of a cascade
+        moves in one step). A plain timer (``call_in``): a hop is the platform's most
+        frequent event, and a SimPy event and a closure per hop cost more than the hop."""
         hop = self.cfg.hop_delay_months
         if self.cfg.cascade_mode == "synchronous":
-            self.market.after(hop, fn)
+            self.market.call_in(hop, fn, a, b)
         else:
-            self.market.after(self.rand.exponential(1.0 / hop), fn)
+            self.market.call_in(self.rand.exponential(1.0 / hop), fn, a, b)
 
     def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
         """Person ``a`` will see vacancy v (at company c) after one hop.
@@ -84,12 +86,13 @@ class Cascades:
         chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand.random() < p]
         if chosen:
             self.strategies[self.strategy[a]].notice(self, a, v, chosen)
-            self._after_hop(lambda _ev: self._activate(v, a, chain, chosen))
+            self._after_hop(self._activate, (v, a, chain), chosen)
 
-    def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
-        """Person ``a`` has seen vacancy v and recommends the ``chosen`` contacts who are
-        still eligible (not yet recommended, not in the chain, not at the company, in the
-        market)."""
+    def _activate(self, seen: tuple[int, int, tuple[int, ...]], chosen: list[int]) -> None:
+        """Person ``a`` has seen vacancy v (``seen`` is ``(v, a, chain)``) and recommends
+        the ``chosen`` contacts who are still eligible (not yet recommended, not in the
+        chain, not at the company, in the market)."""
+        v, a, chain = seen
         market = self.market
         market.count_event()
         if not market.vacancy_open(v):  # filled or expired meanwhile
@@ -104,14 +107,18 @@ class Cascades:
         employer, state = market.employers, market.states
         # Nobody in the chain can be its candidate (no loops back to a referrer).
         referrers = {self.owner(i) for i in chain}
+        offer = (v, chain)
         for k in chosen:
             if k in rec or k in referrers or employer[k] == c or state[k] == OUT:
                 continue
             rec.add(k)
             self.month["recommendations"] += 1
-            self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
+            self._after_hop(self._recommended, offer, k)
 
-    def _recommended(self, v: int, k: int, chain: tuple[int, ...]) -> None:
+    def _recommended(self, offer: tuple[int, tuple[int, ...]], k: int) -> None:
+        """Person k was recommended for vacancy v through ``chain`` (``offer`` is
+        ``(v, chain)``): k applies, or passes it on, or lets it go."""
+        v, chain = offer
         market = self.market
         market.count_event()
         if not market.vacancy_open(v):

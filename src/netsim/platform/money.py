@@ -71,7 +71,7 @@ class Money:
             if payment.delay_months <= 0.0:
                 self._pay(ph, payment)
             else:
-                self.market.after(payment.delay_months, lambda _ev, p=payment: self._due(ph, p))
+                self.market.call_in(payment.delay_months, self._due, ph, payment)
         if ph.gaming:
             stay = self._strategy_named[ph.gaming].planned_stay(self, ph)
             if stay is not None:
