@@ -35,6 +35,20 @@ class Cascades:
             self._reward_cache[key] = reward
         return reward
 
+    def _chance(self, position_from_end: int, c: int) -> float:
+        """The chance to recommend (``position_from_end`` 0) or to pass on (1) a vacancy of
+        company c, given the reward the rule promises there (cached per company: it is asked
+        at every hop, and the reward and the response curve do not change)."""
+        key = (position_from_end, c)
+        p = self._chance_cache.get(key)
+        if p is None:
+            cfg = self.cfg
+            base = cfg.recommend_base if position_from_end == 0 else cfg.pass_on_probability
+            p = self._chance_cache[key] = self._response(
+                base, self._expected_reward(position_from_end, c)
+            )
+        return p
+
     def post(self, v: int) -> None:
         """A vacancy went on the open market: show it to members if its company subscribes."""
         c = self.market.vacancy_company(v)
@@ -78,7 +92,7 @@ class Cascades:
         of everything that can change during the hop, so drawing them early changes no
         distribution, and a person who would recommend nobody costs no event.
         """
-        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
+        p = self._chance(0, c)
         if p <= 0.0:
             return
         market, rand = self.market, self.rand
@@ -134,7 +148,7 @@ class Cascades:
             return
         if len(chain) >= self.cfg.max_chain or not self._may_refer(k, c):
             return
-        p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
+        p_pass = self._chance(1, c)
         if self.rand.random() < p_pass:
             self._join(k)
             self._schedule_activation(v, k, chain, c)
