@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from netsim.cli import main
+from netsim.experiments import validation
 from netsim.experiments.calibration_run import run_calibration
 from netsim.experiments.calibration_spec import load_targets
 from netsim.experiments.moments import MOMENTS, compute_moments
@@ -144,9 +145,48 @@ def test_an_interrupted_fit_resumes_without_rerunning_finished_runs(tmp_path, mo
     monkeypatch.setattr(executors, "simulate", lambda *a, **k: calls.append(a) or original(*a, **k))
     second = run_calibration(path, out, executor="serial", quiet=True)
     assert calls == []  # every run's moments came from disk
+    assert not (out / "runs").exists()  # moments are computed in the workers: no run folders
     assert second.fitted == first.fitted
     assert sorted(p.name for p in (out / "moments").iterdir()) == stored
     pd.testing.assert_frame_equal(second.evaluations, first.evaluations)
+
+
+@pytest.mark.parametrize(("executor", "workers"), [("serial", 1), ("local", 2), ("dask", 2)])
+def test_runs_reduced_in_the_worker_equal_the_moments_of_the_full_run(tmp_path, executor, workers):
+    """run_all's reducer gives each run's moments as computed from its full result, on every
+    executor, and writes no run folder."""
+    from functools import partial
+
+    from netsim.experiments.design import RunSpec
+    from netsim.experiments.executors import run_all
+
+    names = ["monthly_separation_rate", "unemployment_rate", "monthly_job_finding_rate"]
+    sc = validation.two_state_scenario(150, 24.0)
+    specs = [RunSpec(f"r{k}", 0, "", k, seed, sc, {}) for k, seed in enumerate((3, 4, 5))]
+    got: dict[str, dict] = {}
+    reduce = partial(compute_moments, names=names, burn_in_months=6)
+    run_all(
+        specs, tmp_path, executor, workers, None, lambda st: got.update({st["run_id"]: st}), reduce
+    )
+    for spec in specs:
+        status = got[spec.run_id]
+        assert status["status"] == "ok" and status["result"] is None
+        want = compute_moments(simulate(sc, spec.seed), names, 6)
+        assert status["reduced"] == pytest.approx(want, nan_ok=True)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_reducer_that_fails_fails_its_run(tmp_path):
+    from functools import partial
+
+    from netsim.experiments.design import RunSpec
+    from netsim.experiments.executors import run_all
+
+    spec = RunSpec("r0", 0, "", 0, 1, validation.two_state_scenario(50, 6.0), {})
+    got: list[dict] = []
+    bad = partial(compute_moments, names=["no_such_moment"], burn_in_months=0)
+    run_all([spec], tmp_path, "serial", 1, None, got.append, bad)
+    assert got[0]["status"] == "failed" and "no_such_moment" in got[0]["error"]
 
 
 # ----------------------------------------------------------------------------- bad input

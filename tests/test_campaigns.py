@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conftest import small_scenario
 from netsim.mechanisms.campaigns import (
     Campaigns,
+    bernoulli_successes,
     expected_seeds,
     independent_cascade,
     launches,
@@ -256,6 +257,75 @@ def test_off_leaves_a_run_unchanged():
     pd.testing.assert_frame_equal(on.timeseries[cols], base.timeseries)
     assert {k: on.summary[k] for k in base.summary} == base.summary
     assert len(on.tables["campaigns"]) == 0
+
+
+@pytest.mark.parametrize(("size", "p"), [(1, 0.5), (40, 0.05), (1000, 0.3), (5000, 0.001)])
+def test_bernoulli_successes_have_the_trials_law(size, p):
+    """Every position succeeds with probability p, independently (counts and pair checks)."""
+    rng = np.random.default_rng(5)
+    reps = 4000
+    hits = np.zeros(size)
+    counts = np.empty(reps)
+    for r in range(reps):
+        won = bernoulli_successes(size, p, rng)
+        assert np.all(np.diff(won) > 0) and (won.size == 0 or 0 <= won[0] <= won[-1] < size)
+        hits[won] += 1
+        counts[r] = won.size
+    se = math.sqrt(size * p * (1 - p) / reps)
+    assert abs(counts.mean() - size * p) < 4 * se + 1e-12
+    assert abs(counts.var() - size * p * (1 - p)) < 0.1 * size * p * (1 - p) + 1e-9
+    # Each position's rate is p (the first and the last alike, no edge effects).
+    per_se = math.sqrt(p * (1 - p) / reps)
+    assert abs(hits[0] / reps - p) < 4 * per_se and abs(hits[-1] / reps - p) < 4 * per_se
+
+
+def test_bernoulli_successes_edges():
+    rng = np.random.default_rng(0)
+    assert bernoulli_successes(5, 1.0, rng).tolist() == [0, 1, 2, 3, 4]
+    assert bernoulli_successes(5, 0.0, rng).size == 0
+    assert bernoulli_successes(0, 0.5, rng).size == 0
+
+
+def _flat(adj: dict[int, list[int]], n: int):
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(adj.get(u, [])) for u in range(n)], out=indptr[1:])
+    indices = np.array([w for u in range(n) for w in adj.get(u, [])], dtype=np.int64)
+    return indptr, indices
+
+
+def test_cascade_reads_flat_arrays_and_the_lists_of_people_who_changed():
+    """With p = 1 the reach is the component: flat arrays are read for unchanged people, the
+    lists for those marked changed (here the arrays are stale for person 2)."""
+    adj = adjacency(nx.path_graph(6))
+    indptr, indices = _flat(adj, 6)
+    rng = np.random.default_rng(0)
+    assert independent_cascade([0], adj, 1.0, rng, arrays=(indptr, indices, set())) == list(
+        range(6)
+    )
+    cut = {**adj, 2: [1]}  # 2 lost its tie to 3 after the arrays were taken
+    got = independent_cascade([0], cut, 1.0, rng, arrays=(indptr, indices, {2}))
+    assert got == [0, 1, 2]  # 3 is read from the arrays, but nobody reaches it now
+
+
+def test_flat_arrays_keep_the_law():
+    adj = adjacency(nx.watts_strogatz_graph(60, 6, 0.3, seed=3))
+    indptr, indices = _flat(adj, 60)
+    rng = np.random.default_rng(12)
+    reps, p = 3000, 0.2
+    arrays = (indptr, indices, {5, 17, 40})
+    fast = np.array(
+        [len(independent_cascade([0, 30], adj, p, rng, None, arrays)) for _ in range(reps)]
+    )
+    slow = np.array([len(_one_at_a_time([0, 30], adj, p, rng)) for _ in range(reps)])
+    se = math.sqrt(fast.var() / reps + slow.var() / reps)
+    assert abs(fast.mean() - slow.mean()) < 4 * se
+
+
+def test_bernoulli_successes_with_a_vanishing_chance():
+    """A chance far below one in a trillion gives no success and no overflow."""
+    rng = np.random.default_rng(1)
+    for p in (1e-300, 5e-324, 1e-17):
+        assert bernoulli_successes(10**6, p, rng).size == 0
 
 
 # ---------------------------------------------------------------- applications (law)

@@ -168,3 +168,58 @@ def test_from_networkx_equals_adding_edge_by_edge(G):
     if G.number_of_nodes() >= 2:
         bulk.add_tie(0, 1, 0.9, "colleague", 3.0)
         assert bulk.tie(0, 1)[0] == 0.9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    ops=st.lists(
+        st.tuples(
+            st.sampled_from(["add", "add", "add", "remove", "ask"]),
+            st.integers(0, 29),
+            st.integers(0, 29),
+        ),
+        max_size=80,
+    ),
+)
+def test_components_kept_up_to_date_match_a_full_count(n, ops):
+    """The giant component kept tie by tie (and recounted after a removal) is always the
+    size of NetworkX's largest connected component."""
+    net = SocialNetwork(n)
+    net.components()  # from now on kept up to date
+    for op, a, b in ops:
+        u, v = a % n, b % n
+        if op == "add":
+            net.add_tie(u, v, 0.5, "colleague", 1.0)
+        elif op == "remove":
+            net.remove_tie(u, v)
+        else:
+            G = net.to_networkx()
+            want = max(map(len, nx.connected_components(G)))
+            comps = net.components()
+            assert comps.giant == want
+            assert comps.same(u, v) == nx.has_path(G, u, v)
+    G = net.to_networkx()
+    assert net.components().giant == max(map(len, nx.connected_components(G)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 40),
+    ops=st.lists(st.tuples(st.booleans(), st.integers(0, 39), st.integers(0, 39)), max_size=120),
+)
+def test_adjacency_arrays_match_every_unchanged_list(n, ops):
+    """The flat snapshot equals the neighbour list of every worker it does not mark changed,
+    through adds, removes and retakes."""
+    net = SocialNetwork(n)
+    for k, (add, a, b) in enumerate(ops):
+        u, v = a % n, b % n
+        if add:
+            net.add_tie(u, v, 0.5, "colleague", 1.0)
+        else:
+            net.remove_tie(u, v)
+        if k % 7 == 0:
+            indptr, indices, changed = net.adjacency_arrays()
+            for w in range(n):
+                if w not in changed:
+                    assert indices[indptr[w] : indptr[w + 1]].tolist() == net.neighbours[w]

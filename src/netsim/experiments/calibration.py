@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,16 @@ class Evaluator:
         todo = [s for group in specs for s in group if not self._cached(s.run_id)]
         todo = list({s.run_id: s for s in todo}.values())
         if todo:
-            run_all(todo, self.root, self.executor, self.workers, self.scheduler, self._done)
+            # Moments are computed in the worker: only a dict per run comes back, and no run
+            # folder is written and read again.
+            moments_of = partial(
+                compute_moments,
+                names=list(MOMENTS),
+                burn_in_months=self.spec.targets.burn_in_months,
+            )
+            run_all(
+                todo, self.root, self.executor, self.workers, self.scheduler, self._done, moments_of
+            )
         return [np.array([self._load(s.run_id) for s in group]) for group in specs]
 
     def _cached(self, rid: str) -> bool:
@@ -107,21 +116,13 @@ class Evaluator:
         return [float(data[name]) if data[name] is not None else math.nan for name in self.names]
 
     def _done(self, status: dict) -> None:
-        """A run ended: keep its moments, drop its run folder (the moments are what counts)."""
+        """A run ended: keep its moments (computed in the worker, see :meth:`run_points`)."""
         rid = status["run_id"]
         if status["status"] != "ok":
             raise RuntimeError(f"calibration run {rid} failed:\n{status.get('error', '')}")
-        folder = self.root / "runs" / rid
-        result = status.get("result")
-        if result is None:
-            from netsim.output.results import load
-
-            result = load(folder)
-        all_names = list(MOMENTS)
-        values = compute_moments(result, all_names, self.spec.targets.burn_in_months)
+        values = status["reduced"]
         clean = {k: (None if math.isnan(v) else v) for k, v in values.items()}
         atomic_write(self.root / "moments" / f"{rid}.json", json.dumps(clean, indent=1) + "\n")
-        shutil.rmtree(folder, ignore_errors=True)
         self.runs_done += 1
 
 
@@ -198,8 +199,6 @@ def calibrate(
     best_row = table.loc[table["objective"].idxmin()]
     fitted = {k: _plain(best_row[k]) for k in t.parameters}
     final = ev.run_points([fitted])[0]
-    if (root / "runs").is_dir() and not any((root / "runs").iterdir()):
-        (root / "runs").rmdir()  # each run's folder goes once its moments are stored
     return CalibrationResult(
         name=t.name,
         fitted=fitted,

@@ -27,7 +27,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netsim.model.run import simulate
 from netsim.output.folders import process_running
@@ -116,34 +116,49 @@ def _set_parent_death_signal() -> None:
 # --------------------------------------------------------------------------- one run
 
 
-def _execute(run_id: str, scenario, seed: int, out_root: str | None) -> dict:
+def _execute(
+    run_id: str,
+    scenario,
+    seed: int,
+    out_root: str | None,
+    reduce: Callable[[Any], Any] | None = None,
+) -> dict:
     """Run one simulation (in a worker process). Pure apart from writing its own folder.
 
-    With ``out_root`` the run folder (or failure file) is written here and a small status
-    dict returned; without (remote clusters), the :class:`RunResult` travels back instead.
-    Nothing is written once the sweep's main process is gone.
+    With ``reduce`` the run's :class:`RunResult` is reduced here, in the worker, and only
+    ``reduce(result)`` comes back (as ``status["reduced"]``); no run folder is written (a
+    calibration needs a few moments per run, not its tables). Otherwise, with ``out_root``
+    the run folder (or failure file) is written here and a small status dict returned;
+    without (remote clusters), the :class:`RunResult` travels back instead. Nothing is
+    written once the sweep's main process is gone.
     """
     from netsim.output.results import write_run
 
     start = time.perf_counter()
+    reduced = None
     try:
         result = simulate(scenario, seed)
+        if reduce is not None:
+            reduced, result = reduce(result), None
     except Exception:
         text = traceback.format_exc()
         if out_root is not None and main_alive():
             write_failure(Path(out_root), run_id, text)
         return {"run_id": run_id, "status": "failed", "error": text, "result": None}
-    if out_root is not None:
+    if out_root is not None and result is not None:
         if not main_alive():
             _die()
         write_run(result, Path(out_root) / "runs" / run_id)
         result = None
-    return {
+    status = {
         "run_id": run_id,
         "status": "ok",
         "result": result,
         "wall_time_s": time.perf_counter() - start,
     }
+    if reduce is not None:
+        status["reduced"] = reduced
+    return status
 
 
 def write_failure(root: Path, run_id: str, text: str) -> None:
@@ -173,16 +188,21 @@ def run_all(
     workers: int | None,
     scheduler: str | None,
     on_done: Callable[[dict], None],
+    reduce: Callable[[Any], Any] | None = None,
 ) -> None:
-    """Run every spec of ``todo`` on ``executor``; call ``on_done(status)`` as each ends."""
+    """Run every spec of ``todo`` on ``executor``; call ``on_done(status)`` as each ends.
+
+    ``reduce`` (picklable: a module-level function or a ``functools.partial`` of one) is
+    applied to each run's result in the worker; see :func:`_execute`.
+    """
     n = workers or os.cpu_count() or 1
     if executor == "serial" or (executor == "local" and min(n, len(todo)) == 1):
         for spec in todo:
-            on_done(_execute(spec.run_id, spec.scenario, spec.seed, str(root)))
+            on_done(_execute(spec.run_id, spec.scenario, spec.seed, str(root), reduce))
     elif executor == "local":
-        _run_pool(todo, root, min(n, len(todo)), on_done)
+        _run_pool(todo, root, min(n, len(todo)), on_done, reduce)
     else:
-        _run_dask(todo, root, n, scheduler, on_done)
+        _run_dask(todo, root, n, scheduler, on_done, reduce)
 
 
 def _pool_context():
@@ -202,7 +222,7 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _run_pool(todo: list[RunSpec], root: Path, n: int, on_done) -> None:
+def _run_pool(todo: list[RunSpec], root: Path, n: int, on_done, reduce=None) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     pool = ProcessPoolExecutor(
@@ -212,7 +232,9 @@ def _run_pool(todo: list[RunSpec], root: Path, n: int, on_done) -> None:
         initargs=(os.getpid(),),
     )
     try:
-        pending = {pool.submit(_execute, s.run_id, s.scenario, s.seed, str(root)): s for s in todo}
+        pending = {
+            pool.submit(_execute, s.run_id, s.scenario, s.seed, str(root), reduce): s for s in todo
+        }
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -232,7 +254,9 @@ def _status_of(fut, spec: RunSpec) -> dict:
         return {"run_id": spec.run_id, "status": "failed", "error": traceback.format_exc()}
 
 
-def _run_dask(todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on_done) -> None:
+def _run_dask(
+    todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on_done, reduce=None
+) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -257,7 +281,13 @@ def _run_dask(todo: list[RunSpec], root: Path, n: int, scheduler: str | None, on
     try:
         futures = {
             client.submit(
-                _execute, s.run_id, s.scenario, s.seed, out_root, key=f"netsim-{s.run_id}"
+                _execute,
+                s.run_id,
+                s.scenario,
+                s.seed,
+                out_root,
+                reduce,
+                key=f"netsim-{s.run_id}",
             ): s
             for s in todo
         }

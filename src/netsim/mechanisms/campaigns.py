@@ -81,65 +81,124 @@ def seed_count(budget: float, a: float, b: float, cap: int, production: float = 
     return min(cap, math.ceil(expected_seeds(budget, a, b, production) - 1e-12))
 
 
+def bernoulli_successes(size: int, p: float, gen: np.random.Generator) -> np.ndarray:
+    """Positions of the successes among ``size`` independent trials of probability ``p``.
+
+    Drawn as geometric gaps between successes (``~p * size`` draws, not ``size``): the same
+    law as one uniform per trial.
+    """
+    if p >= 1.0:
+        return np.arange(size)
+    if size <= 0 or p <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    expect = size * p
+    # A gap past the end means no more successes; clipping it keeps the sums in range when
+    # p is tiny (a geometric draw can then be near the int64 limit).
+    gaps = np.minimum(gen.geometric(p, int(expect + 4.0 * math.sqrt(expect) + 8.0)), size + 1)
+    pos = np.cumsum(gaps) - 1
+    while pos[-1] < size:  # rare: more successes than drawn for; draw on
+        more = np.minimum(gen.geometric(p, int(expect / 4.0) + 8), size + 1)
+        pos = np.concatenate([pos, np.cumsum(more) + pos[-1]])
+    return pos[: np.searchsorted(pos, size)]
+
+
+#: Flat adjacency ``(indptr, indices, changed)``: see
+#: :meth:`netsim.world.network.SocialNetwork.adjacency_arrays`.
+AdjacencyArrays = tuple[np.ndarray, np.ndarray, set[int]]
+
+
 def independent_cascade(
     seeds: Iterable[int],
     adjacency: Sequence[Sequence[int]],
     p: float,
     gen: np.random.Generator,
     active: Callable[[np.ndarray], np.ndarray] | None = None,
+    arrays: AdjacencyArrays | None = None,
 ) -> list[int]:
     """The people an independent cascade from ``seeds`` reaches, in breadth-first order.
 
     ``adjacency[u]`` lists person ``u``'s contacts (people are ints >= 0). Each reached person
     tries once, with probability ``p``, to pass to each contact not yet reached; only active
     people can be reached, seeds included. ``active(ids)`` maps an integer array of people to
-    a boolean array (None: everyone is active). Draws come from ``gen``.
+    a boolean array (None: everyone is active). Draws come from ``gen``. ``arrays``, if
+    given, holds the same contact lists as flat arrays (all but the people in its set of
+    changed ones), which are read instead of the lists.
 
-    The cascade runs a level at a time over arrays: every edge out of the current frontier
-    gets one uniform draw at once, and the hits not yet reached (and active) form the next
-    level, in the order of their first hit. The order the trials run in does not change the
-    distribution of the reached set (it is the set reachable over the edges whose trial
-    succeeds: the live-edge form of Kempe, Kleinberg & Tardos 2003), so this equals the
-    one-person-at-a-time cascade in law, at a fraction of its cost in Python (a campaign
-    reaches ~10,000 of 100,000 people).
+    The cascade runs a level at a time over arrays: the edges out of the current frontier
+    are numbered, the successful trials among them drawn at once
+    (:func:`bernoulli_successes`), and the people hit who are not yet reached (and are
+    active) form the next level, in the order of their first hit. The order the trials run
+    in does not change the distribution of the reached set (it is the set reachable over the
+    edges whose trial succeeds: the live-edge form of Kempe, Kleinberg & Tardos 2003), so
+    this equals the one-person-at-a-time cascade in law, at a fraction of its cost in Python
+    (a campaign reaches ~10,000 of 100,000 people).
     """
     frontier = np.fromiter(dict.fromkeys(seeds), dtype=np.int64)  # distinct, in given order
     if active is not None and frontier.size:
         frontier = frontier[active(frontier)]
     if p <= 0.0 or frontier.size == 0:
         return frontier.tolist()
-    seen = np.zeros(int(frontier.max()) + 1, dtype=bool)
+    size = len(arrays[0]) - 1 if arrays is not None else int(frontier.max()) + 1
+    seen = np.zeros(size, dtype=bool)
     seen[frontier] = True
     reached = [frontier]
-    get = adjacency.__getitem__
     while frontier.size:
-        lists = list(map(get, frontier.tolist()))
-        degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        degree, contact = _edges_out(frontier, adjacency, arrays)
         ends = np.cumsum(degree)
-        size = int(ends[-1])
-        # One trial per edge out of the frontier, numbered 0..size-1 along the contact lists;
-        # only the successful ones are looked up in the (Python) lists.
-        won = np.flatnonzero(gen.random(size) < p) if p < 1.0 else np.arange(size)
+        won = bernoulli_successes(int(ends[-1]), p, gen)
         if won.size == 0:
             break
         owner = np.searchsorted(ends, won, side="right")
-        local = won - (ends[owner] - degree[owner])
-        hits = np.fromiter(
-            map(getitem, map(lists.__getitem__, owner.tolist()), local.tolist()),
-            dtype=np.int64,
-            count=won.size,
-        )
-        # Each person's first hit, in the order of the hits, if not reached before.
-        _, first = np.unique(hits, return_index=True)
-        hits = hits[np.sort(first)]
+        hits = contact(owner, won - (ends[owner] - degree[owner]))
         if hits.max() >= seen.size:
             seen = np.concatenate([seen, np.zeros(int(hits.max()) + 1 - seen.size, dtype=bool)])
-        frontier = hits[~seen[hits]]
+        hits = hits[~seen[hits]]
+        # Each person's first hit, in the order of the hits.
+        _, first = np.unique(hits, return_index=True)
+        frontier = hits[np.sort(first)]
         if active is not None and frontier.size:
             frontier = frontier[active(frontier)]
         seen[frontier] = True
         reached.append(frontier)
     return np.concatenate(reached).tolist()
+
+
+def _edges_out(
+    frontier: np.ndarray, adjacency: Sequence[Sequence[int]], arrays: AdjacencyArrays | None
+) -> tuple[np.ndarray, Callable[[np.ndarray, np.ndarray], np.ndarray]]:
+    """The frontier's degrees, and ``contact(k, j)``: the ``j``-th contact of its ``k``-th person.
+
+    People are taken in a fixed order: those read from the flat arrays first, then those
+    read from their lists.
+    """
+    if arrays is None:
+        listed, n_flat = frontier, 0
+    else:
+        indptr, indices, changed = arrays
+        if changed:
+            moved = np.fromiter(map(changed.__contains__, frontier.tolist()), bool, frontier.size)
+            flat, listed = frontier[~moved], frontier[moved]
+        else:
+            flat, listed = frontier, frontier[:0]
+        n_flat = flat.size
+        start = indptr[flat]
+        flat_degree = indptr[flat + 1] - start
+    lists = list(map(adjacency.__getitem__, listed.tolist()))
+    list_degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    degree = list_degree if arrays is None else np.concatenate([flat_degree, list_degree])
+
+    def contact(k: np.ndarray, j: np.ndarray) -> np.ndarray:
+        out = np.empty(k.size, dtype=np.int64)
+        in_flat = k < n_flat
+        if n_flat:
+            out[in_flat] = indices[start[k[in_flat]] + j[in_flat]]
+        rest = ~in_flat
+        if rest.any():
+            lk, lj = (k[rest] - n_flat).tolist(), j[rest].tolist()
+            out[rest] = np.fromiter(map(getitem, map(lists.__getitem__, lk), lj), np.int64, len(lk))
+        return out
+
+    return degree, contact
 
 
 def launches(policy: CampaignClass, quality: float, open_vacancies: int) -> bool:
@@ -239,12 +298,14 @@ class Campaigns:
             codes = np.fromiter(map(states.__getitem__, ids.tolist()), np.int64, len(ids))
             return codes != out
 
+        net = m.network
         reached = independent_cascade(
             seeds,
-            m.network.neighbours,
+            net.neighbours,
             min(1.0, cfg.share_probability * quality),
             self.gen,
             in_market,
+            net.adjacency_arrays(),
         )
         seekers, applications, hires = self._apply_all(c, reached)
         row = {

@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from netsim.engine.gctools import gc_paused
+from netsim.world.components import Components
 from netsim.world.tie_decay import TieDecay
 
 if TYPE_CHECKING:
@@ -76,6 +78,9 @@ class SocialNetwork(TieDecay):
         "_t",
         "_r",
         "_dead",
+        "_components",
+        "_snapshot",
+        "_changed",
         "half_life",
         "threshold",
         "_due",
@@ -99,6 +104,11 @@ class SocialNetwork(TieDecay):
         self._t = array("d")
         self._r = array("d")  # last refresh (months)
         self._dead = 0
+        self._components: Components | None = None  # counted on demand, then kept up to date
+        # Neighbour lists as flat arrays (indptr, indices), taken on demand; _changed holds
+        # the workers whose lists changed since (None: no snapshot taken yet).
+        self._snapshot: tuple[np.ndarray, np.ndarray] | None = None
+        self._changed: set[int] | None = None
         self.half_life = 0.0  # months; 0 = no decay
         self.threshold = 0.0
         self._due: dict[int, list[int]] = {}
@@ -192,6 +202,8 @@ class SocialNetwork(TieDecay):
         flat = other[by_owner].tolist()
         ptr = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=n)))).tolist()
         self.neighbours = [flat[a:b] for a, b in zip(ptr[:-1], ptr[1:], strict=True)]
+        self._components = None
+        self._snapshot = self._changed = None
 
     def _code(self, origin: str) -> int:
         code = self._codes.get(origin)
@@ -244,6 +256,10 @@ class SocialNetwork(TieDecay):
         self._r.append(time_months)
         self.neighbours[u].append(v)
         self.neighbours[v].append(u)
+        if self._components is not None:
+            self._components.join(u, v)
+        if self._changed is not None:
+            self._changed.update((u, v))
         if self.half_life:
             self._schedule(key, strength, time_months)
         return True
@@ -273,6 +289,9 @@ class SocialNetwork(TieDecay):
             return False
         self.neighbours[u].remove(v)
         self.neighbours[v].remove(u)
+        self._components = None  # a removal may split a component: count afresh when asked
+        if self._changed is not None:
+            self._changed.update((u, v))
         self._u[row] = -1
         self._v[row] = -1
         self._dead += 1
@@ -328,6 +347,37 @@ class SocialNetwork(TieDecay):
         if not nb:
             return -1
         return nb[int(stream.random() * len(nb))]
+
+    def components(self) -> Components:
+        """The connected components, counted now if not kept since an earlier call.
+
+        After the first call they are kept up to date as ties are added (no recount);
+        removing a tie drops them (see :mod:`netsim.world.components`).
+        """
+        if self._components is None:
+            _, labels = connected_components(self.to_csr(weight=None), directed=False)
+            self._components = Components(labels)
+        return self._components
+
+    def adjacency_arrays(self) -> tuple[np.ndarray, np.ndarray, set[int]]:
+        """The neighbour lists as flat arrays ``(indptr, indices)``, and who changed since.
+
+        ``indices[indptr[u]:indptr[u + 1]]`` is ``neighbours[u]`` as it was when the arrays
+        were taken, for every worker ``u`` not in the returned set; read the lists of those
+        in the set instead. For vectorised passes over many workers' contacts (campaign
+        cascades). The arrays are retaken once more than a sixteenth of the workers changed
+        (one O(ties) pass, amortised over the ties added since). Do not modify them.
+        """
+        changed = self._changed
+        if self._snapshot is None or changed is None or 16 * len(changed) > self.n:
+            nbrs = self.neighbours
+            degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(degree, out=indptr[1:])
+            flat = np.fromiter(chain.from_iterable(nbrs), dtype=np.int64, count=int(indptr[-1]))
+            self._snapshot = (indptr, flat)
+            self._changed = changed = set()
+        return self._snapshot[0], self._snapshot[1], changed
 
     def degree(self, u: int) -> int:
         """Number of ties of worker ``u``."""
