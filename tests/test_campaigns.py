@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import small_scenario
 from netsim.mechanisms.campaigns import (
+    Campaigns,
     bernoulli_successes,
     expected_seeds,
     independent_cascade,
@@ -324,3 +326,65 @@ def test_bernoulli_successes_with_a_vanishing_chance():
     rng = np.random.default_rng(1)
     for p in (1e-300, 5e-324, 1e-17):
         assert bernoulli_successes(10**6, p, rng).size == 0
+
+
+# ---------------------------------------------------------------- applications (law)
+class _ApplyMarket:
+    """The few market services Campaigns._apply_all uses, over plain lists."""
+
+    SEEKING = 0
+
+    def __init__(self, states: list[int], employer: list[int], hire_after: int) -> None:
+        self.states = states
+        self.skills = [0] * len(states)
+        self.employers = employer
+        self.applied: list[int] = []
+        self.hire_after = hire_after  # applications before one hire (fills a vacancy)
+        self.campaigns: Campaigns | None = None
+
+    def brand(self, c: int) -> float:
+        return 1.0
+
+    def employer(self, i: int) -> int:
+        return self.employers[i]
+
+    def vacancy_skill(self, v: int) -> int:
+        return 0
+
+    def apply(self, i: int, v: int, channel: str) -> bool:
+        self.applied.append(i)
+        if len(self.applied) % self.hire_after:
+            return False
+        self.campaigns.open[3].remove(v)  # the market closes the filled vacancy
+        return True
+
+
+def _apply(states, employer, open_vacancies, hire_after, seed=5):
+    market = _ApplyMarket(states, employer, hire_after)
+    campaigns = Campaigns.__new__(Campaigns)
+    campaigns.market = market
+    campaigns.cfg = SimpleNamespace(apply_probability=0.5, apply_probability_employed=0.05)
+    campaigns.gen = np.random.default_rng(seed)
+    campaigns.open = {3: list(open_vacancies)}
+    market.campaigns = campaigns
+    reached = list(range(len(states)))
+    return campaigns._apply_all(3, reached), market.applied
+
+
+def test_reached_people_apply_with_their_chance_in_the_order_reached():
+    """Seekers apply with 0.5, employed people with 0.05 (brand 1), independently (5 sd),
+    staff of the company never, in the order reached; once the last vacancy is filled
+    nobody else applies."""
+    n = 40_000
+    states = [0 if j % 4 == 0 else 1 for j in range(n)]  # a quarter seeking
+    employer = [3 if j % 4 == 1 else -1 for j in range(n)]  # a quarter at the company
+    (seekers, applications, hires), applied = _apply(states, employer, [7], hire_after=10**9)
+    assert seekers == n // 4 and hires == 0 and applications == len(applied)
+    assert applied == sorted(applied)
+    assert not [i for i in applied if employer[i] == 3]
+    for group, p in (([j for j in range(n) if j % 4 == 0], 0.5), (range(2, n, 4), 0.05)):
+        got = len(set(applied) & set(group))
+        assert abs(got - len(group) * p) < 5 * math.sqrt(len(group) * p * (1 - p)), (p, got)
+    # Two vacancies, each filled by every 5th applicant: applications stop at the 10th.
+    (_, applications, hires), applied = _apply(states, employer, [7, 8], hire_after=5)
+    assert (applications, hires) == (10, 2) and len(applied) == 10

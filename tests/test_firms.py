@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import sys
 import textwrap
+from array import array
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from scipy.stats import poisson
 import netsim.mechanisms.firms as firms_module
 import netsim.model.simulation as simulation_module
 from conftest import pre_calibration, small_scenario
+from netsim.mechanisms.staff_policy import MIN_CHANGE, StaffPolicy
 from netsim.model.loading import load_scenario
 from netsim.model.run import simulate
 from netsim.scenario.errors import NetsimInputError
@@ -305,3 +308,58 @@ def test_a_researchers_own_policy_rule(tmp_path, monkeypatch):
     sys.modules.pop("firm_policy_rules_for_test", None)  # a unique name; leave no trace
     alive = r.companies[r.companies["alive"]]
     assert (alive["policy"] == "embrace").all()
+
+
+# ------------------------------------------------------------------ morale (law)
+class _MoraleMarket:
+    """The few market services StaffPolicy._morale uses, over plain arrays."""
+
+    def __init__(self, employer: list[int], n_companies: int) -> None:
+        self.employers = array("q", employer)
+        self.n_companies = n_companies
+        self.sat = [0.5] * len(employer)
+        self.calls: list[int] = []
+
+    def satisfaction(self, i: int) -> float:
+        return self.sat[i]
+
+    def set_satisfaction(self, i: int, sat: float) -> None:
+        self.calls.append(i)
+        self.sat[i] = sat
+
+
+def test_morale_reevaluates_each_employee_independently_with_probability_p():
+    """Each employee of a changed firm re-evaluates with p = 1 - exp(-rate), independently:
+    the share of re-evaluations is p (5 sd), the count per firm is Binomial(staff, p)
+    (variance within 15%), nobody outside the changed firms nor anyone whose climate moved
+    less than MIN_CHANGE is touched, and a re-evaluation takes up exactly the change."""
+    firms, per_firm = 3000, 10
+    employer = [c for c in range(firms) for _ in range(per_firm)] + [-1] * 500
+    market = _MoraleMarket(employer, firms + 1)  # company `firms` has no staff
+    policy = StaffPolicy.__new__(StaffPolicy)
+    policy.cfg = SimpleNamespace(morale_rate_per_month=1.0 / 6.0)
+    policy.market = market
+    policy.gen = np.random.default_rng(3)
+    policy.applied = array("d", bytes(8 * len(employer)))
+    policy.reevaluations = 0
+    policy.climate = [0.2] * (firms + 1)
+    small = 7  # a firm whose climate moved too little to matter
+    policy.climate[small] = MIN_CHANGE / 2
+    changed = np.array([c for c in range(firms) if c != 11], dtype=np.int64)  # 11 unchanged
+    policy._morale(changed)
+    p = -math.expm1(-1.0 / 6.0)
+    n = (len(changed) - 1) * per_firm
+    calls = np.array(market.calls)
+    assert abs(len(calls) - n * p) < 5 * math.sqrt(n * p * (1 - p))
+    assert len(set(calls.tolist())) == len(calls) == policy.reevaluations
+    touched = np.array(employer)[calls]
+    assert (touched >= 0).all() and not np.isin(touched, [11, small]).any()
+    counts = np.bincount(touched, minlength=firms)[[c for c in changed if c != small]]
+    assert abs(counts.var() / (per_firm * p * (1 - p)) - 1.0) < 0.15
+    assert all(math.isclose(market.sat[i], 0.7) for i in calls.tolist())
+    assert all(policy.applied[i] == 0.2 for i in calls.tolist())
+    # Whoever took up the change holds it: their climate has not moved since.
+    market.calls.clear()
+    policy.gen = np.random.default_rng(4)
+    policy._morale(changed)
+    assert market.calls and not set(market.calls) & set(calls.tolist())

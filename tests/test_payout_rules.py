@@ -87,6 +87,19 @@ class PayoutRuleContract:
                 received = sum(p.amount for p in paid if p.position == c.position)
                 assert c.amount <= received + EPS
 
+    @fast
+    @given(chain_length=chain_lengths, salary=salaries, stay=stays)
+    def test_salary_linked_is_declared_truthfully(self, chain_length, salary, stay):
+        """A rule declaring ``salary_linked = False`` pays and claws back the same for any
+        salary (the platform then plans one rotation for every hire)."""
+        for rule in self.rules():
+            if rule.salary_linked:
+                continue
+            assert rule.schedule(chain_length, salary) == rule.schedule(chain_length, 3000.0)
+            assert realised_payments(rule, chain_length, salary, stay) == realised_payments(
+                rule, chain_length, 3000.0, stay
+            )
+
     def test_pays_at_hire_for_some_chain(self):
         for rule in self.rules():
             at_hire = any(

@@ -100,22 +100,31 @@ class Gigs:
 
     # ------------------------------------------------------------------ projects
     def _project_process(self):
-        """Companies open projects: one aggregate Poisson process over all companies."""
+        """Companies open projects: one aggregate Poisson process over all companies.
+
+        A SimPy process only for its place in the start order: it sets the first project
+        timer and ends; each project is a plain timer (``call_in``), no SimPy event.
+        """
         pd_ = self.sc.freelance.projects
         w_sme = pd_.sme_rate_per_month * len(self._smes)
         total = w_sme + pd_.large_rate_per_month * len(self._larges)
-        if total <= 0.0:
-            return
+        if total > 0.0:
+            self._call_in(self.frand.exponential(total), self._project_due, total, w_sme)
+        return
+        yield  # a generator, so that it starts where the project process always started
+
+    def _project_due(self, total: float, w_sme: float) -> None:
+        """A project arrives at a company drawn by rate (SMEs ``w_sme`` of ``total``, per
+        month); the next arrival is set."""
+        self.n_events += 1
         frand = self.frand
-        while True:
-            yield self.env.timeout(frand.exponential(total))
-            self.n_events += 1
-            u = frand.random() * total
-            pool = self._smes if u < w_sme else self._larges
-            c = frand.choice(pool)
-            length = self._draw_length()
-            if self.alive[c]:  # demand per company slot: dormant and closed firms have none
-                self._open_vacancy(c, "project", project_months=length)
+        u = frand.random() * total
+        pool = self._smes if u < w_sme else self._larges
+        c = frand.choice(pool)
+        length = self._draw_length()
+        if self.alive[c]:  # demand per company slot: dormant and closed firms have none
+            self._open_vacancy(c, "project", project_months=length)
+        self._call_in(frand.exponential(total), self._project_due, total, w_sme)
 
     # ------------------------------------------------------------------ search and hire
     def _search_project(self, i: int, channel: str) -> bool:

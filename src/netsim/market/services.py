@@ -60,6 +60,12 @@ class MarketServices:
         """Call ``fn(event)`` after ``delay_months``."""
         self._m.env.timeout(delay_months).callbacks.append(fn)
 
+    def call_in(self, delay_months: float, fn: Callable, a: object, b: object) -> None:
+        """Call ``fn(a, b)`` after ``delay_months``: a plain timer, no SimPy event, ranked
+        as :meth:`after` would rank it (:mod:`netsim.engine.environment`). Cheaper than
+        ``after`` for a mechanism's many small timers; ``a``, ``b`` spare a closure."""
+        self._m._call_in(delay_months, fn, a, b)
+
     def timeout(self, delay_months: float) -> simpy.Timeout:
         """A SimPy timeout event ``delay_months`` from now, for a mechanism's own process."""
         return self._m.env.timeout(delay_months)

@@ -330,24 +330,35 @@ class Campaigns:
         return row
 
     def _apply_all(self, c: int, reached: list[int]) -> tuple[int, int, int]:
-        """Let the reached people apply to company ``c``; (seekers reached, applications, hires)."""
-        m, rand, cfg = self.market, self.rand, self.cfg
-        states, skills = m.states, m.skills
+        """Let the reached people apply to company ``c``; (seekers reached, applications, hires).
+
+        Who would apply is drawn at once over arrays (one uniform per person reached, from
+        the campaigns stream); they then apply in the order reached while ``c`` has a
+        vacancy open. The same law as a draw per person in a loop, but only the applicants
+        cost Python work: a campaign reaches thousands of people, a few dozen apply.
+        """
+        m, cfg = self.market, self.cfg
+        skills = m.skills
+        codes = np.fromiter(map(m.states.__getitem__, reached), np.int8, len(reached))
+        seeking = codes == m.SEEKING
+        seekers = int(np.count_nonzero(seeking))
         open_c = self.open.get(c, [])
+        if not open_c:
+            return seekers, 0, 0
         brand = m.brand(c)  # today's brand: it moves when firms live (§7.18)
         p_seeker = 1.0 - (1.0 - cfg.apply_probability) ** brand
         p_employed = 1.0 - (1.0 - cfg.apply_probability_employed) ** brand
-        seekers = applications = hires = 0
-        for i in reached:
-            seeking = states[i] == m.SEEKING
-            seekers += seeking
-            if not open_c:
-                continue
-            if rand.random() >= (p_seeker if seeking else p_employed) or m.employer(i) == c:
+        chance = np.where(seeking, p_seeker, p_employed)
+        applications = hires = 0
+        for j in np.flatnonzero(self.gen.random(len(reached)) < chance).tolist():
+            i = reached[j]
+            if m.employer(i) == c:
                 continue
             applications += 1
             v = next((v for v in open_c if m.vacancy_skill(v) == skills[i]), open_c[0])
             hires += m.apply(i, v, "campaign")
+            if not open_c:  # the last vacancy filled: nobody else applies
+                break
         return seekers, applications, hires
 
     # ------------------------------------------------------------------ outputs

@@ -53,19 +53,25 @@ class PublicPosts:
         return [self._post_process()] if self.cfg.rate_per_month > 0.0 else []
 
     def _post_process(self):
+        """Start the chain of posting timers, one aggregate Poisson process (rate per worker
+        times workers). A SimPy process only for its place in the start order: it sets the
+        first timer and ends; each post is a plain timer (``call_in``), no SimPy event."""
         m = self.market
         rate = self.cfg.rate_per_month * m.n_workers
-        rand = self.rand
-        employers = m.employers
-        while True:
-            yield m.timeout(rand.exponential(rate))
-            m.count_event()
-            i = rand.integers(m.n_workers)
-            c = employers[i]
-            if c < 0:
-                continue
+        m.call_in(self.rand.exponential(rate), self._post, rate, None)
+        return
+        yield  # a generator, so that it starts where the posting process always started
+
+    def _post(self, rate: float, _: None) -> None:
+        """A random worker posts about their employer (if any); the next post is set."""
+        m, rand = self.market, self.rand
+        m.count_event()
+        i = rand.integers(m.n_workers)
+        c = m.employers[i]
+        if c >= 0:
             p = m.satisfaction(i) + self.tone_shift[m.company_policy(c)]
             self._publish(i, c, 1 if rand.random() < p else -1, 0)
+        m.call_in(rand.exponential(rate), self._post, rate, None)
 
     def _on_separation(self, sep: Separation) -> None:
         if sep.reason in QUIT_REASONS and self.rand.random() < self.cfg.quit_negative_probability:

@@ -48,11 +48,9 @@ class ReferralProgramme:
             self._schedule(v)
 
     def _schedule(self, v: int) -> None:
-        self.market.after(
-            self.rand.exponential(self.cfg.rate_per_month), lambda _ev: self._attempt(v)
-        )
+        self.market.call_in(self.rand.exponential(self.cfg.rate_per_month), self._attempt, v, None)
 
-    def _attempt(self, v: int) -> None:
+    def _attempt(self, v: int, _: None = None) -> None:
         m = self.market
         m.count_event()
         if not m.vacancy_open(v):

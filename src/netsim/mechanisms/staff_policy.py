@@ -88,24 +88,35 @@ class StaffPolicy:
     def _morale(self, changed: np.ndarray) -> None:
         """Staff of the firms in ``changed`` (company ids) re-evaluate their job: each with
         probability ``1 - exp(-morale_rate_per_month)`` takes up the change of the climate
-        since their satisfaction was last set."""
+        since their satisfaction was last set.
+
+        One Bernoulli draw per employed worker, over arrays: the same law as a binomial
+        number of re-evaluations per firm spread uniformly over its staff (a binomial count
+        and a uniform subset of that size are independent Bernoulli trials). Only the few
+        whose climate moved by at least ``MIN_CHANGE`` cost a Python call (their quit timer
+        is redrawn), in the order of worker ids.
+        """
         m = self.market
         p = -math.expm1(-self.cfg.morale_rate_per_month)
-        gen, climate, applied = self.gen, self.climate, self.applied
-        for c in changed.tolist():
-            staff = m.staff(c)
-            k = int(gen.binomial(len(staff), p)) if staff else 0
-            if k == 0:
-                continue
-            target = climate[c]
-            for j in gen.choice(len(staff), size=k, replace=False).tolist():
-                i = staff[j]
-                delta = target - applied[i]
-                if -MIN_CHANGE < delta < MIN_CHANGE:
-                    continue  # too small to matter: spare the quit timer a redraw
-                applied[i] = target
-                m.set_satisfaction(i, m.satisfaction(i) + delta)
-                self.reevaluations += 1
+        if p <= 0.0 or changed.size == 0:
+            return
+        employer = np.frombuffer(m.employers, dtype=np.int64)
+        in_changed = np.zeros(m.n_companies + 1, dtype=bool)  # slot -1: not employed
+        in_changed[changed] = True
+        staff = np.flatnonzero(in_changed[employer])
+        staff = staff[self.gen.random(staff.size) < p]
+        applied = np.frombuffer(self.applied, dtype=np.float64)
+        target = np.asarray(self.climate, dtype=np.float64)[employer[staff]]
+        moved = np.abs(target - applied[staff]) >= MIN_CHANGE
+        staff, target = staff[moved], target[moved]
+        if staff.size == 0:
+            return
+        delta = target - applied[staff]
+        applied[staff] = target
+        sat = m.satisfaction
+        for i, d in zip(staff.tolist(), delta.tolist(), strict=True):
+            m.set_satisfaction(i, sat(i) + d)
+        self.reevaluations += int(staff.size)
 
     def update(
         self,

@@ -49,7 +49,7 @@ class GamerCandidates:
             until = math.inf
             if g.dissolution_rate_per_month > 0.0:
                 until = self.rand.exponential(g.dissolution_rate_per_month)
-                market.after(until, lambda _ev, k=k: self.dissolve(k, "hazard"))
+                market.call_in(until, self.dissolve, k, "hazard")
             self.held_pairs[k] = 0
             self.held_at_start += 1
             market.hold(k, "platform", until)
@@ -114,7 +114,7 @@ class GamerCandidates:
                 continue
             self._in_pool.discard(k)
             self.recommended[v].add(k)
-            self._after_hop(lambda _ev, k=k: self._collude(v, k))
+            self._after_hop(self._collude, v, k)
             break
         pool.extend(reversed(skipped))
 

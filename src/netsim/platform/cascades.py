@@ -35,6 +35,20 @@ class Cascades:
             self._reward_cache[key] = reward
         return reward
 
+    def _chance(self, position_from_end: int, c: int) -> float:
+        """The chance to recommend (``position_from_end`` 0) or to pass on (1) a vacancy of
+        company c, given the reward the rule promises there (cached per company: it is asked
+        at every hop, and the reward and the response curve do not change)."""
+        key = (position_from_end, c)
+        p = self._chance_cache.get(key)
+        if p is None:
+            cfg = self.cfg
+            base = cfg.recommend_base if position_from_end == 0 else cfg.pass_on_probability
+            p = self._chance_cache[key] = self._response(
+                base, self._expected_reward(position_from_end, c)
+            )
+        return p
+
     def post(self, v: int) -> None:
         """A vacancy went on the open market: show it to members if its company subscribes."""
         c = self.market.vacancy_company(v)
@@ -60,14 +74,16 @@ class Cascades:
             return False
         return e != c or policy == 2
 
-    def _after_hop(self, fn) -> None:
-        """Call ``fn`` one hop from now: an exponential time, or exactly ``hop_delay_months``
-        in ``synchronous`` mode (then every generation of a cascade moves in one step)."""
+    def _after_hop(self, fn, a, b) -> None:
+        """Call ``fn(a, b)`` one hop from now: an exponential time, or exactly
+        ``hop_delay_months`` in ``synchronous`` mode (then every generation of a cascade
+        moves in one step). A plain timer (``call_in``): a hop is the platform's most
+        frequent event, and a SimPy event and a closure per hop cost more than the hop."""
         hop = self.cfg.hop_delay_months
         if self.cfg.cascade_mode == "synchronous":
-            self.market.after(hop, fn)
+            self.market.call_in(hop, fn, a, b)
         else:
-            self.market.after(self.rand.exponential(1.0 / hop), fn)
+            self.market.call_in(self.rand.exponential(1.0 / hop), fn, a, b)
 
     def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
         """Person ``a`` will see vacancy v (at company c) after one hop.
@@ -76,7 +92,7 @@ class Cascades:
         of everything that can change during the hop, so drawing them early changes no
         distribution, and a person who would recommend nobody costs no event.
         """
-        p = self._response(self.cfg.recommend_base, self._expected_reward(0, c))
+        p = self._chance(0, c)
         if p <= 0.0:
             return
         market, rand = self.market, self.rand
@@ -84,12 +100,13 @@ class Cascades:
         chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand.random() < p]
         if chosen:
             self.strategies[self.strategy[a]].notice(self, a, v, chosen)
-            self._after_hop(lambda _ev: self._activate(v, a, chain, chosen))
+            self._after_hop(self._activate, (v, a, chain), chosen)
 
-    def _activate(self, v: int, a: int, chain: tuple[int, ...], chosen: list[int]) -> None:
-        """Person ``a`` has seen vacancy v and recommends the ``chosen`` contacts who are
-        still eligible (not yet recommended, not in the chain, not at the company, in the
-        market)."""
+    def _activate(self, seen: tuple[int, int, tuple[int, ...]], chosen: list[int]) -> None:
+        """Person ``a`` has seen vacancy v (``seen`` is ``(v, a, chain)``) and recommends
+        the ``chosen`` contacts who are still eligible (not yet recommended, not in the
+        chain, not at the company, in the market)."""
+        v, a, chain = seen
         market = self.market
         market.count_event()
         if not market.vacancy_open(v):  # filled or expired meanwhile
@@ -104,14 +121,18 @@ class Cascades:
         employer, state = market.employers, market.states
         # Nobody in the chain can be its candidate (no loops back to a referrer).
         referrers = {self.owner(i) for i in chain}
+        offer = (v, chain)
         for k in chosen:
             if k in rec or k in referrers or employer[k] == c or state[k] == OUT:
                 continue
             rec.add(k)
             self.month["recommendations"] += 1
-            self._after_hop(lambda _ev, k=k: self._recommended(v, k, chain))
+            self._after_hop(self._recommended, offer, k)
 
-    def _recommended(self, v: int, k: int, chain: tuple[int, ...]) -> None:
+    def _recommended(self, offer: tuple[int, tuple[int, ...]], k: int) -> None:
+        """Person k was recommended for vacancy v through ``chain`` (``offer`` is
+        ``(v, chain)``): k applies, or passes it on, or lets it go."""
+        v, chain = offer
         market = self.market
         market.count_event()
         if not market.vacancy_open(v):
@@ -127,7 +148,7 @@ class Cascades:
             return
         if len(chain) >= self.cfg.max_chain or not self._may_refer(k, c):
             return
-        p_pass = self._response(self.cfg.pass_on_probability, self._expected_reward(1, c))
+        p_pass = self._chance(1, c)
         if self.rand.random() < p_pass:
             self._join(k)
             self._schedule_activation(v, k, chain, c)

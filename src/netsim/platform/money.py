@@ -71,7 +71,7 @@ class Money:
             if payment.delay_months <= 0.0:
                 self._pay(ph, payment)
             else:
-                self.market.after(payment.delay_months, lambda _ev, p=payment: self._due(ph, p))
+                self.market.call_in(payment.delay_months, self._due, ph, payment)
         if ph.gaming:
             stay = self._strategy_named[ph.gaming].planned_stay(self, ph)
             if stay is not None:
@@ -79,8 +79,10 @@ class Money:
             self._placed(hire.worker, stay is not None)
 
     def plan_rotation(self, salary: float) -> RotationPlan:
-        """The best rotation plan under the rule for a hire of monthly ``salary`` (cached)."""
-        plan = self._plans.get(salary)
+        """The best rotation plan under the rule for a hire of monthly ``salary`` (cached:
+        salaries differ by hire, so a rule whose payments ignore the salary has one plan)."""
+        key = salary if self.rule.salary_linked else None  # None: one plan for any salary
+        plan = self._plans.get(key)
         if plan is None:
             g = self.cfg.gaming
             plan = best_rotation(
@@ -91,7 +93,7 @@ class Money:
                 self.onboarding_months,
                 self.horizon_months,
             )
-            self._plans[salary] = plan
+            self._plans[key] = plan
         return plan
 
     def _due(self, ph: PlatformHire, payment: Payment) -> None:

@@ -54,6 +54,7 @@ class NoPayout(PayoutRule):
     name: ClassVar[str] = "none"
     description: ClassVar[str] = "Pays nothing."
     Params: ClassVar[type[RuleParams]] = NoParams
+    salary_linked: ClassVar[bool] = False
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": False,
         "vesting_months": 0.0,
@@ -85,6 +86,7 @@ class FlatPayout(PayoutRule):
     name: ClassVar[str] = "flat"
     description: ClassVar[str] = "Bonus to the last referrer at hire."
     Params: ClassVar[type[RuleParams]] = FlatParams
+    salary_linked: ClassVar[bool] = False
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": True,
         "vesting_months": 0.0,
@@ -124,6 +126,7 @@ class DeferredPayout(PayoutRule):
     name: ClassVar[str] = "deferred"
     description: ClassVar[str] = "Bonus to the last referrer after a retention period."
     Params: ClassVar[type[RuleParams]] = DeferredParams
+    salary_linked: ClassVar[bool] = False
     # vesting_months here is the value at default params; the method gives the instance's.
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": False,
@@ -168,6 +171,7 @@ class InstalmentsPayout(PayoutRule):
     name: ClassVar[str] = "instalments"
     description: ClassVar[str] = "Bonus in equal instalments while the hire stays."
     Params: ClassVar[type[RuleParams]] = InstalmentsParams
+    salary_linked: ClassVar[bool] = False
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": False,
         "vesting_months": 12.0,
@@ -221,6 +225,7 @@ class ClawbackPayout(PayoutRule):
     name: ClassVar[str] = "clawback"
     description: ClassVar[str] = "Bonus at hire, clawed back if the hire leaves early."
     Params: ClassVar[type[RuleParams]] = ClawbackParams
+    salary_linked: ClassVar[bool] = False
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": True,
         "vesting_months": 0.0,
@@ -336,6 +341,7 @@ class RecursivePayout(PayoutRule):
     name: ClassVar[str] = "recursive"
     description: ClassVar[str] = "Geometric rewards along the chain (DARPA rule)."
     Params: ClassVar[type[RuleParams]] = RecursiveParams
+    salary_linked: ClassVar[bool] = False
     classifier: ClassVar[dict[str, Any]] = {
         "pays_at_hire": True,
         "vesting_months": 0.0,

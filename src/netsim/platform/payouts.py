@@ -71,6 +71,11 @@ class PayoutRule:
         "vesting_months": 0.0,
         "sybil_proof": False,
     }
+    #: Whether ``schedule`` and ``clawbacks`` depend on the salary. A rule that declares
+    #: False lets the platform plan one rotation for every hire instead of one per salary
+    #: (:meth:`netsim.platform.money.Money.plan_rotation`); True (the default) is always safe,
+    #: and a subclass whose payments come to depend on the salary must set it back to True.
+    salary_linked: ClassVar[bool] = True
 
     def __init__(self, params: RuleParams | dict | None = None) -> None:
         if params is None:

@@ -82,7 +82,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self.paid_for_candidate: dict[int, float] = {}
         self._fake_owner: list[int] = []
         self._fakes: dict[int, tuple[int, ...]] = {}
-        self._plans: dict[float, RotationPlan] = {}
+        self._plans: dict[float | None, RotationPlan] = {}
         #: Held rotation pairs: candidate -> gamed placements so far (see candidates.py).
         self.held_pairs: dict[int, int] = {}
         self.held_at_start = 0
@@ -91,6 +91,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self.dissolutions: list[tuple[int, float, str]] = []
         self._sybils_pay: bool | None = None
         self._reward_cache: dict[tuple[int, int], float] = {}
+        self._chance_cache: dict[tuple[int, int], float] = {}
         self.month = self._zero_month()
         self.totals = {"detections": 0, "false_positives": 0, "recommendations": 0}
         self.chain_lengths: list[int] = []
