@@ -342,6 +342,9 @@ class _ApplyMarket:
         self.hire_after = hire_after  # applications before one hire (fills a vacancy)
         self.campaigns: Campaigns | None = None
 
+    def state_codes(self) -> np.ndarray:
+        return np.asarray(self.states, dtype=np.uint8)
+
     def brand(self, c: int) -> float:
         return 1.0
 

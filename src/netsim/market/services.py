@@ -151,6 +151,13 @@ class MarketServices:
         view)."""
         return self._m.state
 
+    def state_codes(self) -> np.ndarray:
+        """Every worker's state code as a read-only ``uint8`` NumPy view (live, no copy): for
+        reading many workers' states at once (``state_codes()[ids]``)."""
+        view = np.frombuffer(self._m.state, dtype=np.uint8)
+        view.flags.writeable = False
+        return view
+
     @property
     def employers(self) -> Sequence[int]:
         """Every worker's employer (-1 if none), by worker (read-only view)."""

@@ -32,6 +32,7 @@ from netsim.scenario.schema import Scenario
 from netsim.world.build import World
 from netsim.world.knowledge import KnowledgeStocks
 
+# Codes fit in a byte (MarketState.state is a bytearray); SEEKING must stay 0, the initial state.
 SEEKING, EMPLOYED, OUT, FREELANCING = 0, 1, 2, 3
 #: Names of the worker states, indexed by code ('freelancing': a freelancer holding >= 1 gig,
 #: see :mod:`netsim.market.gigs`; a freelancer without a gig is 'seeking').
@@ -199,7 +200,9 @@ class MarketState:
         w = self.workers
         n = w.n
         lm = sc.labour_market
-        self.state = [SEEKING] * n
+        # One byte per worker (codes 0..3; SEEKING is 0): mechanisms read many workers' states
+        # at once through a NumPy view of it (MarketServices.state_codes).
+        self.state = bytearray(n)
         self.employer = _ints(-1, n)
         self.since = _floats(0.0, n)
         self.salary = _floats(0.0, n)

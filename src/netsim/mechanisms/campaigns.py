@@ -291,12 +291,10 @@ class Campaigns:
         n = m.n_workers
         k = seed_count(budget, cfg.seeds_per_1000, cfg.seed_elasticity, n, cfg.production_cost)
         seeds = self.gen.choice(n, size=k, replace=False).tolist() if k else []
-        states = m.states
-        out = m.OUT
+        codes, out = m.state_codes(), m.OUT
 
         def in_market(ids: np.ndarray) -> np.ndarray:
-            codes = np.fromiter(map(states.__getitem__, ids.tolist()), np.int64, len(ids))
-            return codes != out
+            return codes[ids] != out
 
         net = m.network
         reached = independent_cascade(
@@ -339,8 +337,7 @@ class Campaigns:
         """
         m, cfg = self.market, self.cfg
         skills = m.skills
-        codes = np.fromiter(map(m.states.__getitem__, reached), np.int8, len(reached))
-        seeking = codes == m.SEEKING
+        seeking = m.state_codes()[np.asarray(reached, dtype=np.int64)] == m.SEEKING
         seekers = int(np.count_nonzero(seeking))
         open_c = self.open.get(c, [])
         if not open_c:
