@@ -221,5 +221,5 @@ def test_adjacency_arrays_match_every_unchanged_list(n, ops):
         if k % 7 == 0:
             indptr, indices, changed = net.adjacency_arrays()
             for w in range(n):
-                if w not in changed:
+                if not changed[w]:
                     assert indices[indptr[w] : indptr[w + 1]].tolist() == net.neighbours[w]

@@ -102,9 +102,9 @@ def bernoulli_successes(size: int, p: float, gen: np.random.Generator) -> np.nda
     return pos[: np.searchsorted(pos, size)]
 
 
-#: Flat adjacency ``(indptr, indices, changed)``: see
+#: Flat adjacency ``(indptr, indices, changed)``, ``changed`` a boolean per person: see
 #: :meth:`netsim.world.network.SocialNetwork.adjacency_arrays`.
-AdjacencyArrays = tuple[np.ndarray, np.ndarray, set[int]]
+AdjacencyArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def independent_cascade(
@@ -121,8 +121,8 @@ def independent_cascade(
     tries once, with probability ``p``, to pass to each contact not yet reached; only active
     people can be reached, seeds included. ``active(ids)`` maps an integer array of people to
     a boolean array (None: everyone is active). Draws come from ``gen``. ``arrays``, if
-    given, holds the same contact lists as flat arrays (all but the people in its set of
-    changed ones), which are read instead of the lists.
+    given, holds the same contact lists as flat arrays (all but those of the people it
+    marks changed), which are read instead of the lists.
 
     The cascade runs a level at a time over arrays: the edges out of the current frontier
     are numbered, the successful trials among them drawn at once
@@ -175,11 +175,8 @@ def _edges_out(
         listed, n_flat = frontier, 0
     else:
         indptr, indices, changed = arrays
-        if changed:
-            moved = np.fromiter(map(changed.__contains__, frontier.tolist()), bool, frontier.size)
-            flat, listed = frontier[~moved], frontier[moved]
-        else:
-            flat, listed = frontier, frontier[:0]
+        moved = changed[frontier]
+        flat, listed = frontier[~moved], frontier[moved]
         n_flat = flat.size
         start = indptr[flat]
         flat_degree = indptr[flat + 1] - start

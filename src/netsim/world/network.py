@@ -81,6 +81,7 @@ class SocialNetwork(TieDecay):
         "_components",
         "_snapshot",
         "_changed",
+        "_n_changed",
         "half_life",
         "threshold",
         "_due",
@@ -108,7 +109,8 @@ class SocialNetwork(TieDecay):
         # Neighbour lists as flat arrays (indptr, indices), taken on demand; _changed holds
         # the workers whose lists changed since (None: no snapshot taken yet).
         self._snapshot: tuple[np.ndarray, np.ndarray] | None = None
-        self._changed: set[int] | None = None
+        self._changed: bytearray | None = None  # 1 per worker whose list changed since
+        self._n_changed = 0
         self.half_life = 0.0  # months; 0 = no decay
         self.threshold = 0.0
         self._due: dict[int, list[int]] = {}
@@ -204,6 +206,7 @@ class SocialNetwork(TieDecay):
         self.neighbours = [flat[a:b] for a, b in zip(ptr[:-1], ptr[1:], strict=True)]
         self._components = None
         self._snapshot = self._changed = None
+        self._n_changed = 0
 
     def _code(self, origin: str) -> int:
         code = self._codes.get(origin)
@@ -259,7 +262,7 @@ class SocialNetwork(TieDecay):
         if self._components is not None:
             self._components.join(u, v)
         if self._changed is not None:
-            self._changed.update((u, v))
+            self._mark_changed(u, v)
         if self.half_life:
             self._schedule(key, strength, time_months)
         return True
@@ -291,7 +294,7 @@ class SocialNetwork(TieDecay):
         self.neighbours[v].remove(u)
         self._components = None  # a removal may split a component: count afresh when asked
         if self._changed is not None:
-            self._changed.update((u, v))
+            self._mark_changed(u, v)
         self._u[row] = -1
         self._v[row] = -1
         self._dead += 1
@@ -359,25 +362,36 @@ class SocialNetwork(TieDecay):
             self._components = Components(labels)
         return self._components
 
-    def adjacency_arrays(self) -> tuple[np.ndarray, np.ndarray, set[int]]:
+    def adjacency_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The neighbour lists as flat arrays ``(indptr, indices)``, and who changed since.
 
         ``indices[indptr[u]:indptr[u + 1]]`` is ``neighbours[u]`` as it was when the arrays
-        were taken, for every worker ``u`` not in the returned set; read the lists of those
-        in the set instead. For vectorised passes over many workers' contacts (campaign
-        cascades). The arrays are retaken once more than a sixteenth of the workers changed
-        (one O(ties) pass, amortised over the ties added since). Do not modify them.
+        were taken, for every worker ``u`` whose entry in the third array (booleans, one per
+        worker, live) is False; read the lists of the others instead. For vectorised passes
+        over many workers' contacts (campaign cascades). The arrays are retaken once more
+        than a sixteenth of the workers changed (one O(ties) pass, amortised over the ties
+        added since). Do not modify them.
         """
-        changed = self._changed
-        if self._snapshot is None or changed is None or 16 * len(changed) > self.n:
+        if self._snapshot is None or self._changed is None or 16 * self._n_changed > self.n:
             nbrs = self.neighbours
             degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
             indptr = np.zeros(self.n + 1, dtype=np.int64)
             np.cumsum(degree, out=indptr[1:])
             flat = np.fromiter(chain.from_iterable(nbrs), dtype=np.int64, count=int(indptr[-1]))
             self._snapshot = (indptr, flat)
-            self._changed = changed = set()
+            self._changed, self._n_changed = bytearray(self.n), 0
+        changed = np.frombuffer(self._changed, dtype=np.bool_)
+        changed.flags.writeable = False
         return self._snapshot[0], self._snapshot[1], changed
+
+    def _mark_changed(self, u: int, v: int) -> None:
+        changed = self._changed
+        if not changed[u]:
+            changed[u] = 1
+            self._n_changed += 1
+        if not changed[v]:
+            changed[v] = 1
+            self._n_changed += 1
 
     def degree(self, u: int) -> int:
         """Number of ties of worker ``u``."""
