@@ -18,6 +18,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from conftest import small_scenario
 from netsim.model.run import simulate
@@ -28,6 +29,7 @@ FRAMES = ("timeseries", "events", "workers", "companies")
 SUBPROCESS_SCRIPT = """
 import json, sys
 import pandas as pd
+import pytest
 from netsim.model.run import simulate
 from netsim.model.loading import load_scenario
 sc = load_scenario(json.loads(sys.argv[1]))
@@ -140,3 +142,18 @@ def test_event_log_switch_does_not_change_dynamics():
     off_rest = {k: v for k, v in off.summary.items() if k != "logged_events"}
     assert summaries_equal(on_rest, off_rest)
     assert np.isfinite(on.summary["unemployment_rate_final"])
+
+
+@pytest.mark.parametrize("slot", [1 / 4096, 0.37])
+def test_timer_calendar_width_changes_no_run(monkeypatch, slot):
+    """The calendar queue's slot width is a speed setting only: a run with very narrow or
+    wide slots gives the same event log and monthly table as the default."""
+    import netsim.model.simulation as simulation
+
+    sc = small_scenario(burn_in_months=6, platform={"enabled": True, "member_share": 0.2})
+    base = simulate(sc, 3)
+    monkeypatch.setattr(simulation, "timer_slot_months", lambda n: slot)
+    assert simulation.Simulation(sc, 3).env.slot_months == slot  # the width did change
+    other = simulate(sc, 3)
+    pd.testing.assert_frame_equal(base.events, other.events)
+    pd.testing.assert_frame_equal(base.timeseries, other.timeseries)
