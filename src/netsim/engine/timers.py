@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 import simpy
 
@@ -27,6 +27,19 @@ from netsim.engine.environment import timer_scheduler
 def after(env: simpy.Environment, delay: float, fn: Callable[[simpy.Event], None]) -> None:
     """Call ``fn(event)`` after ``delay`` months."""
     env.timeout(delay).callbacks.append(fn)
+
+
+def starting(start: Callable[[], None]) -> Generator[simpy.Event, None, None]:
+    """A SimPy process that only calls ``start()`` when SimPy starts it, then ends.
+
+    For an aggregate Poisson process run as a chain of plain timers (``call_in``): ``start``
+    draws and sets the first timer. As a process it starts in its place among the model's
+    processes, so the draws at the start come in the same order as ever; its events then
+    skip SimPy's machinery (a ``Timeout`` and a generator resumption each).
+    """
+    start()
+    return
+    yield  # a generator, so that SimPy runs it as a process
 
 
 class WorkerTimers:

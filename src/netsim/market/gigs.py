@@ -99,19 +99,15 @@ class Gigs:
         self._start_gig(i, c, -1, -1, "initial", start, length, rate)
 
     # ------------------------------------------------------------------ projects
-    def _project_process(self):
-        """Companies open projects: one aggregate Poisson process over all companies.
-
-        A SimPy process only for its place in the start order: it sets the first project
-        timer and ends; each project is a plain timer (``call_in``), no SimPy event.
-        """
+    def _start_projects(self) -> None:
+        """Companies open projects: one aggregate Poisson process over all companies, a chain
+        of plain timers (:meth:`_project_due`); this sets the first (started as a process by
+        :func:`netsim.engine.timers.starting`)."""
         pd_ = self.sc.freelance.projects
         w_sme = pd_.sme_rate_per_month * len(self._smes)
         total = w_sme + pd_.large_rate_per_month * len(self._larges)
         if total > 0.0:
             self._call_in(self.frand.exponential(total), self._project_due, total, w_sme)
-        return
-        yield  # a generator, so that it starts where the project process always started
 
     def _project_due(self, total: float, w_sme: float) -> None:
         """A project arrives at a company drawn by rate (SMEs ``w_sme`` of ``total``, per

@@ -23,6 +23,7 @@ subscribe to :attr:`LabourMarket.hooks` and act through :meth:`LabourMarket.serv
 
 from __future__ import annotations
 
+from netsim.engine.timers import starting
 from netsim.market.gigs import Gigs
 from netsim.market.hiring import Hiring
 from netsim.market.internal import InternalPool
@@ -64,7 +65,7 @@ class LabourMarket(
     def processes(self) -> list:
         """The market's aggregate SimPy processes, in order: vacancy growth, colleague ties,
         and project demand (only with freelancing on)."""
-        procs = [self._growth_process(), self._colleague_tie_process()]
+        procs = [self._growth_process(), starting(self._start_colleague_ties)]
         if self.freelancers:
-            procs.append(self._project_process())
+            procs.append(starting(self._start_projects))
         return procs

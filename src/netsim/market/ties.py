@@ -13,19 +13,13 @@ from netsim.market.state import EMPLOYED
 class ColleagueTies:
     """Mixin of :class:`~netsim.market.labour_market.LabourMarket`: colleague ties."""
 
-    def _colleague_tie_process(self):
-        """Each employed worker befriends a random colleague at a constant rate (thinning).
-
-        A SimPy process only to start in its place among the model's processes (the order
-        fixes who draws first at time 0); its events then run as plain timers of the
-        environment (:meth:`_colleague_tie`), which keep SimPy's order and skip its
-        per-event machinery (a ``Timeout`` and a generator resumption each).
-        """
+    def _start_colleague_ties(self) -> None:
+        """Each employed worker befriends a random colleague at a constant rate (thinning):
+        set the first timer of the chain (:meth:`_colleague_tie`; started as a process by
+        :func:`netsim.engine.timers.starting`)."""
         rate = self.sc.ties.colleague_tie_rate_per_month * self.workers.n
         if rate > 0.0:
             self._call_in(self.rand.exponential(rate), self._colleague_tie, rate, None)
-        return
-        yield  # a generator, so that it starts as a process
 
     def _colleague_tie(self, rate: float, _: None = None) -> None:
         """One event of the aggregate process (``rate`` per month): maybe a tie, then the next."""

@@ -20,6 +20,7 @@ import pandas as pd
 
 from netsim.engine.hooks import Hooks, Separation
 from netsim.engine.rng import FastStream
+from netsim.engine.timers import starting
 from netsim.market.services import MarketServices
 from netsim.mechanisms.brand import QUIT_REASONS
 from netsim.scenario.schema import Scenario
@@ -50,17 +51,14 @@ class PublicPosts:
 
     def processes(self) -> list:
         """The posting process (none if the rate is 0)."""
-        return [self._post_process()] if self.cfg.rate_per_month > 0.0 else []
+        return [starting(self._start_posts)] if self.cfg.rate_per_month > 0.0 else []
 
-    def _post_process(self):
-        """Start the chain of posting timers, one aggregate Poisson process (rate per worker
-        times workers). A SimPy process only for its place in the start order: it sets the
-        first timer and ends; each post is a plain timer (``call_in``), no SimPy event."""
+    def _start_posts(self) -> None:
+        """Set the first of the chain of posting timers (:meth:`_post`): one aggregate Poisson
+        process, rate per worker times workers."""
         m = self.market
         rate = self.cfg.rate_per_month * m.n_workers
         m.call_in(self.rand.exponential(rate), self._post, rate, None)
-        return
-        yield  # a generator, so that it starts where the posting process always started
 
     def _post(self, rate: float, _: None) -> None:
         """A random worker posts about their employer (if any); the next post is set."""
