@@ -106,10 +106,10 @@ class SocialNetwork(TieDecay):
         self._r = array("d")  # last refresh (months)
         self._dead = 0
         self._components: Components | None = None  # counted on demand, then kept up to date
-        # Neighbour lists as flat arrays (indptr, indices), taken on demand; _changed holds
-        # the workers whose lists changed since (None: no snapshot taken yet).
+        # Neighbour lists as flat arrays (indptr, indices), taken on demand; _changed marks
+        # the workers whose lists changed since (None until the first snapshot is taken).
         self._snapshot: tuple[np.ndarray, np.ndarray] | None = None
-        self._changed: bytearray | None = None  # 1 per worker whose list changed since
+        self._changed: bytearray | None = None
         self._n_changed = 0
         self.half_life = 0.0  # months; 0 = no decay
         self.threshold = 0.0
@@ -204,9 +204,6 @@ class SocialNetwork(TieDecay):
         flat = other[by_owner].tolist()
         ptr = np.concatenate(([0], np.cumsum(np.bincount(owner, minlength=n)))).tolist()
         self.neighbours = [flat[a:b] for a, b in zip(ptr[:-1], ptr[1:], strict=True)]
-        self._components = None
-        self._snapshot = self._changed = None
-        self._n_changed = 0
 
     def _code(self, origin: str) -> int:
         code = self._codes.get(origin)
@@ -372,7 +369,7 @@ class SocialNetwork(TieDecay):
         than a sixteenth of the workers changed (one O(ties) pass, amortised over the ties
         added since). Do not modify them.
         """
-        if self._snapshot is None or self._changed is None or 16 * self._n_changed > self.n:
+        if self._changed is None or 16 * self._n_changed > self.n:  # none yet, or stale
             nbrs = self.neighbours
             degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
             indptr = np.zeros(self.n + 1, dtype=np.int64)
