@@ -100,3 +100,24 @@ def test_chunked_product_gives_the_same_values(monkeypatch):
     whole = network_statistics(net, np.random.default_rng(0), 300)
     monkeypatch.setattr(netstats, "_CHUNK_WORK", 50)
     assert network_statistics(net, np.random.default_rng(0), 300) == pytest.approx(whole)
+
+
+def test_sampled_values_are_exact_for_the_sampled_workers():
+    """A sample reads only its workers' and their contacts' ties; per worker the values are
+    NetworkX's, also after ties were removed and added."""
+    from netsim.world.netstats import _sample_nodes
+
+    G = nx.powerlaw_cluster_graph(300, 3, 0.4, seed=3)
+    net = SocialNetwork.from_networkx(G, 0.5)
+    for u, v in list(G.edges())[::7]:
+        net.remove_tie(u, v)
+        G.remove_edge(u, v)
+    for u, v in ((1, 250), (2, 299), (40, 41)):
+        net.add_tie(u, v, 0.5, "colleague", 1.0)
+        G.add_edge(u, v)
+    nodes = _sample_nodes(300, 40, np.random.default_rng(9))
+    stats = network_statistics(net, np.random.default_rng(9), 40)
+    clustering = nx.clustering(G, nodes.tolist())
+    reach = [len(nx.single_source_shortest_path_length(G, u, cutoff=2)) - 1 for u in nodes]
+    assert stats["clustering"] == pytest.approx(np.mean([clustering[u] for u in nodes]), abs=1e-12)
+    assert stats["two_hop_share"] == pytest.approx(np.mean(reach) / 299, abs=1e-12)
