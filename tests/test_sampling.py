@@ -72,3 +72,23 @@ def test_frequencies_follow_weights() -> None:
     rng = np.random.default_rng(0)
     counts = np.bincount([s.sample(u) for u in rng.random(20_000).tolist()], minlength=4)
     assert np.allclose(counts / counts.sum(), [0.1, 0.2, 0.3, 0.4], atol=0.015)
+
+
+def _one_pass_tree(weights: list[float]) -> list[float]:
+    """The classic O(n) Fenwick build: each node adds itself to its parent, in index order."""
+    n = len(weights)
+    tree = [0.0] * (n + 1)
+    for i, w in enumerate(weights):
+        tree[i + 1] += w
+        parent = (i + 1) + ((i + 1) & -(i + 1))
+        if parent <= n:
+            tree[parent] += tree[i + 1]
+    return tree
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 63, 64, 65, 1000, 4097])
+def test_rebuild_gives_the_one_pass_tree_to_the_bit(n: int) -> None:
+    weights = np.random.default_rng(n).exponential(size=n) * 1e3
+    s = FenwickSampler(n)
+    s.set_all(weights.tolist())
+    assert list(s._tree) == _one_pass_tree(weights.tolist())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
+
 
 class FenwickSampler:
     """Sample index ``i`` with probability ``w[i] / sum(w)``; weights change in O(log n)."""
@@ -56,14 +58,29 @@ class FenwickSampler:
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Recompute the tree from the weights, clearing accumulated rounding error."""
-        tree = [0.0] * (self.n + 1)
-        for i, w in enumerate(self._w):
-            tree[i + 1] += w
-            j = (i + 1) + ((i + 1) & -(i + 1))
-            if j <= self.n:
-                tree[j] += tree[i + 1]
-        self._tree = array("d", tree)
+        """Recompute the tree from the weights, clearing accumulated rounding error.
+
+        Node ``j`` (lowest set bit ``2**k``) sums its children ``j - 2**(k-1), ..., j - 1``
+        in that order, then the weight ``w[j - 1]``: the sums of the classic one-pass loop
+        (each node adds itself to its parent), in its order, so runs do not change by a bit.
+        Vectorised a level at a time (~log2(n)**2 / 2 NumPy operations), since it runs
+        every month: the loop took 13 ms at 50,000 companies.
+        """
+        n = self.n
+        w = np.frombuffer(self._w, dtype=np.float64)
+        tree = np.zeros(n + 1)
+        step = 1
+        while step <= n:
+            j = np.arange(step, n + 1, 2 * step)  # the nodes whose lowest set bit is step
+            acc = None
+            half = step >> 1
+            while half:
+                child = tree[j - half]
+                acc = child if acc is None else acc + child
+                half >>= 1
+            tree[j] = w[j - 1] if acc is None else acc + w[j - 1]
+            step <<= 1
+        self._tree = array("d", tree.tobytes())
 
     def _prefix(self, k: int) -> float:
         s = 0.0
