@@ -228,7 +228,7 @@ class MarketServices:
 
     def history(self, i: int) -> Sequence[tuple[int, float, float]]:
         """Worker i's public job history: completed stints ``(company, start, end)`` (months)."""
-        return self._m.history[i]
+        return self._m.history.get(i, ())
 
     # ------------------------------------------------------------------ vacancies
     def vacancy_company(self, v: int) -> int:

@@ -292,6 +292,13 @@ class Simulation(LabourMarket):
         """The event log (empty if switched off)."""
         return self.log.to_frame()
 
+    def _completed_stints(self) -> np.ndarray:
+        """Completed stints per worker (int32)."""
+        count = np.zeros(self.workers.n, dtype=np.int32)
+        if self.history:
+            count[np.fromiter(self.history, np.int64)] = list(map(len, self.history.values()))
+        return count
+
     def worker_table(self) -> pd.DataFrame:
         """One row per worker at the end of the run."""
         t = self.env.now
@@ -318,7 +325,7 @@ class Simulation(LabourMarket):
                 "satisfaction": np.where(employed, self.satisfaction, np.nan),
                 "jobs_held": np.asarray(self.n_jobs, dtype=np.int32)
                 - np.asarray(self._jobs_before, dtype=np.int32),
-                "completed_stints": np.asarray([len(h) for h in self.history], dtype=np.int32),
+                "completed_stints": self._completed_stints(),
                 "degree": np.asarray([len(a) for a in self.net.neighbours], dtype=np.int32),
                 "income_salary": income,
                 **self._mechanism_output("worker_columns"),
