@@ -290,30 +290,27 @@ def _flat(adj: dict[int, list[int]], n: int):
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum([len(adj.get(u, [])) for u in range(n)], out=indptr[1:])
     indices = np.array([w for u in range(n) for w in adj.get(u, [])], dtype=np.int64)
-    return indptr, indices
+    return indptr[:-1], indptr[1:], indices
 
 
 def test_cascade_reads_flat_arrays_and_the_lists_of_people_who_changed():
     """With p = 1 the reach is the component: flat arrays are read for unchanged people, the
     lists for those marked changed (here the arrays are stale for person 2)."""
     adj = adjacency(nx.path_graph(6))
-    indptr, indices = _flat(adj, 6)
+    flat = _flat(adj, 6)
     rng = np.random.default_rng(0)
     none = np.zeros(6, dtype=bool)
-    assert independent_cascade([0], adj, 1.0, rng, arrays=(indptr, indices, none)) == list(range(6))
+    assert independent_cascade([0], adj, 1.0, rng, arrays=(*flat, none)) == list(range(6))
     cut = {**adj, 2: [1]}  # 2 lost its tie to 3 after the arrays were taken
-    got = independent_cascade(
-        [0], cut, 1.0, rng, arrays=(indptr, indices, none | (np.arange(6) == 2))
-    )
+    got = independent_cascade([0], cut, 1.0, rng, arrays=(*flat, none | (np.arange(6) == 2)))
     assert got == [0, 1, 2]  # 3 is read from the arrays, but nobody reaches it now
 
 
 def test_flat_arrays_keep_the_law():
     adj = adjacency(nx.watts_strogatz_graph(60, 6, 0.3, seed=3))
-    indptr, indices = _flat(adj, 60)
     rng = np.random.default_rng(12)
     reps, p = 3000, 0.2
-    arrays = (indptr, indices, np.isin(np.arange(60), [5, 17, 40]))
+    arrays = (*_flat(adj, 60), np.isin(np.arange(60), [5, 17, 40]))
     fast = np.array(
         [len(independent_cascade([0, 30], adj, p, rng, None, arrays)) for _ in range(reps)]
     )

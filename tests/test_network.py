@@ -219,7 +219,31 @@ def test_adjacency_arrays_match_every_unchanged_list(n, ops):
         else:
             net.remove_tie(u, v)
         if k % 7 == 0:
-            indptr, indices, changed = net.adjacency_arrays()
+            start, stop, indices, changed = net.adjacency_arrays()
             for w in range(n):
                 if not changed[w]:
-                    assert indices[indptr[w] : indptr[w + 1]].tolist() == net.neighbours[w]
+                    assert indices[start[w] : stop[w]].tolist() == net.neighbours[w]
+
+
+def test_adjacency_arrays_patch_then_retake_and_leave_old_arrays_alone():
+    """Changed lists are appended to the snapshot (a patch) until the entries left behind
+    outnumber the live ones (a fresh take); arrays handed out earlier never change."""
+    n = 32
+    net = SocialNetwork(n)
+    for u in range(n):
+        net.add_tie(u, (u + 1) % n, 0.5, "colleague", 0.0)
+    start, stop, indices, _ = net.adjacency_arrays()
+    kept = (start.copy(), stop.copy(), indices.copy())
+    sizes = []
+    for step in range(12):
+        for u in range(0, n, 4):  # a quarter of the workers change: past the 1/16 threshold
+            net.add_tie(u, (u + 7 + step) % n, 0.5, "colleague", 1.0)
+        s2, e2, ind2, changed = net.adjacency_arrays()
+        assert not changed.any()  # just retaken
+        sizes.append(len(ind2))
+        for w in range(n):
+            assert ind2[s2[w] : e2[w]].tolist() == net.neighbours[w]
+    for old, now in zip(kept, (start, stop, indices), strict=True):
+        assert np.array_equal(old, now)
+    assert sizes[1] > sizes[0]  # a patch appends
+    assert min(sizes[2:]) < max(sizes)  # and a fresh take drops what was left behind

@@ -102,9 +102,9 @@ def bernoulli_successes(size: int, p: float, gen: np.random.Generator) -> np.nda
     return pos[: np.searchsorted(pos, size)]
 
 
-#: Flat adjacency ``(indptr, indices, changed)``, ``changed`` a boolean per person: see
+#: Flat adjacency ``(start, stop, indices, changed)``, ``changed`` a boolean per person: see
 #: :meth:`netsim.world.network.SocialNetwork.adjacency_arrays`.
-AdjacencyArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+AdjacencyArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def independent_cascade(
@@ -138,7 +138,7 @@ def independent_cascade(
         frontier = frontier[active(frontier)]
     if p <= 0.0 or frontier.size == 0:
         return frontier.tolist()
-    size = len(arrays[0]) - 1 if arrays is not None else int(frontier.max()) + 1
+    size = len(arrays[0]) if arrays is not None else int(frontier.max()) + 1
     seen = np.zeros(size, dtype=bool)
     seen[frontier] = True
     reached = [frontier]
@@ -174,12 +174,12 @@ def _edges_out(
     if arrays is None:
         listed, n_flat = frontier, 0
     else:
-        indptr, indices, changed = arrays
+        starts, stops, indices, changed = arrays
         moved = changed[frontier]
         flat, listed = frontier[~moved], frontier[moved]
         n_flat = flat.size
-        start = indptr[flat]
-        flat_degree = indptr[flat + 1] - start
+        start = starts[flat]
+        flat_degree = stops[flat] - start
     lists = list(map(adjacency.__getitem__, listed.tolist()))
     list_degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     degree = list_degree if arrays is None else np.concatenate([flat_degree, list_degree])

@@ -80,6 +80,7 @@ class SocialNetwork(TieDecay):
         "_dead",
         "_components",
         "_snapshot",
+        "_garbage",
         "_changed",
         "_n_changed",
         "half_life",
@@ -106,9 +107,11 @@ class SocialNetwork(TieDecay):
         self._r = array("d")  # last refresh (months)
         self._dead = 0
         self._components: Components | None = None  # counted on demand, then kept up to date
-        # Neighbour lists as flat arrays (indptr, indices), taken on demand; _changed marks
-        # the workers whose lists changed since (None until the first snapshot is taken).
-        self._snapshot: tuple[np.ndarray, np.ndarray] | None = None
+        # Neighbour lists as flat arrays (start, stop, indices), taken on demand; _changed
+        # marks the workers whose lists changed since (None until the first snapshot is
+        # taken); _garbage counts the entries of indices no list points to any more.
+        self._snapshot: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._garbage = 0
         self._changed: bytearray | None = None
         self._n_changed = 0
         self.half_life = 0.0  # months; 0 = no decay
@@ -359,27 +362,53 @@ class SocialNetwork(TieDecay):
             self._components = Components(labels)
         return self._components
 
-    def adjacency_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The neighbour lists as flat arrays ``(indptr, indices)``, and who changed since.
+    def adjacency_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The neighbour lists as flat arrays ``(start, stop, indices)``, and who changed since.
 
-        ``indices[indptr[u]:indptr[u + 1]]`` is ``neighbours[u]`` as it was when the arrays
-        were taken, for every worker ``u`` whose entry in the third array (booleans, one per
+        ``indices[start[u]:stop[u]]`` is ``neighbours[u]`` as it was when the arrays were
+        taken, for every worker ``u`` whose entry in the fourth array (booleans, one per
         worker, live) is False; read the lists of the others instead. For vectorised passes
-        over many workers' contacts (campaign cascades). The arrays are retaken once more
-        than a sixteenth of the workers changed (one O(ties) pass, amortised over the ties
-        added since). Do not modify them.
+        over many workers' contacts (campaign cascades). Do not modify them.
+
+        Once more than a sixteenth of the workers changed, the lists of those who changed
+        are appended to ``indices`` and their bounds moved there (O(their ties), not
+        O(all ties): with ties growing and decaying, some change all the time); the arrays
+        are taken afresh only when the entries left behind outnumber the live ones.
         """
         if self._changed is None or 16 * self._n_changed > self.n:  # none yet, or stale
-            nbrs = self.neighbours
-            degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
-            indptr = np.zeros(self.n + 1, dtype=np.int64)
-            np.cumsum(degree, out=indptr[1:])
-            flat = np.fromiter(chain.from_iterable(nbrs), dtype=np.int64, count=int(indptr[-1]))
-            self._snapshot = (indptr, flat)
+            if self._changed is None or 2 * self._garbage > len(self._snapshot[2]):
+                self._snapshot, self._garbage = self._take_snapshot(), 0
+            else:
+                self._patch_snapshot()
             self._changed, self._n_changed = bytearray(self.n), 0
         changed = np.frombuffer(self._changed, dtype=np.bool_)
         changed.flags.writeable = False
-        return self._snapshot[0], self._snapshot[1], changed
+        return (*self._snapshot, changed)
+
+    def _take_snapshot(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every neighbour list, flat: ``(start, stop, indices)`` (one O(ties) pass)."""
+        nbrs = self.neighbours
+        degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(degree, out=indptr[1:])
+        flat = np.fromiter(chain.from_iterable(nbrs), dtype=np.int64, count=int(indptr[-1]))
+        return indptr[:-1], indptr[1:], flat
+
+    def _patch_snapshot(self) -> None:
+        """Append the changed workers' lists to the snapshot and point their bounds there.
+
+        New arrays throughout: a caller may still hold the old ones.
+        """
+        start, stop, flat = self._snapshot
+        who = np.flatnonzero(np.frombuffer(self._changed, dtype=np.bool_))
+        lists = list(map(self.neighbours.__getitem__, who.tolist()))
+        degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        added = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(degree.sum()))
+        self._garbage += int((stop[who] - start[who]).sum())
+        start, stop = start.copy(), stop.copy()
+        stop[who] = len(flat) + np.cumsum(degree)
+        start[who] = stop[who] - degree
+        self._snapshot = (start, stop, np.concatenate([flat, added]))
 
     def _mark_changed(self, u: int, v: int) -> None:
         changed = self._changed
