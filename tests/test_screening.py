@@ -24,6 +24,7 @@ from conftest import PRE_CALIBRATION_SETS, small_scenario
 from netsim.cli import main
 from netsim.engine.hooks import Hooks, MonthEnd, Post
 from netsim.mechanisms.public_record import PublicRecord
+from netsim.mechanisms.screening import CompanyScreening
 from netsim.mechanisms.screening_rules import (
     SCREENING_RULES,
     Applicant,
@@ -185,6 +186,69 @@ def test_memory_of_posts_stays_bounded_in_a_long_stream():
         held.append(rec.posts_held)
     assert rec.posts_recorded == 6000
     assert max(held) <= 50 * 7  # at most one window and one month of posts
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(0.0, 40.0), st.integers(0, 3), st.sampled_from([-1, 1])),
+        max_size=40,
+    ),
+    st.floats(0.0, 45.0),
+    st.floats(1.0, 24.0),
+)
+def test_negative_posts_match_a_count_over_the_remembered_posts(posts, t, memory):
+    """The negative-post count (kept apart for speed) equals a count over ``posts()``,
+    before and after month-end forgetting."""
+    hooks = Hooks()
+    rec = PublicRecord(FakeMarket({}), hooks, memory_months=memory, short_stint_months=6.0)
+    for time, w, tone in sorted(posts):
+        emit(hooks, time, w, tone)
+    for when in (None, t - 3.0, t):
+        if when is not None:
+            month_end(hooks, when)
+        for w in range(4):
+            assert rec.negative_posts(w, t) == sum(p[2] < 0 for p in rec.posts(w, t))
+
+
+def _penalty_run(n_calls: list[int]):
+    """A small run where half the companies penalise short stints; counts rule calls."""
+    sc = small_scenario(
+        horizon_months=36,
+        population={"workers": 400, "vital_forces": {"share": 0.4, "mobility_multiplier": 4.0}},
+        screening={
+            "enabled": True,
+            "short_stint_months": 12.0,
+            "rules": {"none": 0.5, "short_stint_penalty": 0.5},
+        },
+    )
+    sim = Simulation(sc, 5)
+    (screening,) = [m for m in sim.mechanisms if isinstance(m, CompanyScreening)]
+    rule = screening.rules[screening.names.index("short_stint_penalty")]
+    ask = rule.rejection_probability
+
+    def counted(applicant):
+        n_calls.append((applicant.short_stints, applicant.negative_posts))
+        return ask(applicant)
+
+    rule.rejection_probability = counted
+    sim.run()
+    return sim, screening
+
+
+def test_a_counts_only_rule_is_asked_once_per_pair_of_counts(monkeypatch):
+    """A rule that reads only the counts is asked once per (short stints, negative posts)
+    pair; asking it on every application instead gives the same run, draw for draw."""
+    cached: list = []
+    sim, screening = _penalty_run(cached)
+    monkeypatch.setattr(ShortStintPenalty, "counts_only", False)
+    every: list = []
+    sim2, screening2 = _penalty_run(every)
+    assert len(cached) == len(set(cached)) >= 2
+    penalty = screening.names.index("short_stint_penalty")
+    apps = sum(v[0] for k, v in screening.counts.items() if k[0] == penalty)
+    assert len(every) == apps > 10 * len(cached)
+    pdt.assert_frame_equal(sim.events(), sim2.events())
+    assert screening.counts == screening2.counts
 
 
 # ------------------------------------------------------------------ runs

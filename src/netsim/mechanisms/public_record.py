@@ -45,6 +45,9 @@ class PublicRecord:
         self.short_stint_months = short_stint_months
         #: Remembered posts by worker: ``(time, company, tone)``, oldest first.
         self._posts: dict[int, deque[tuple[float, int, int]]] = {}
+        #: Times of the remembered negative posts by worker, oldest first: screening asks
+        #: for their number on every application, so it is read without a scan.
+        self._negatives: dict[int, deque[float]] = {}
         #: Every remembered post's (time, worker), oldest first: the forgetting queue.
         self._order: deque[tuple[float, int]] = deque()
         self.posts_recorded = 0
@@ -58,6 +61,11 @@ class PublicRecord:
         if mine is None:
             mine = self._posts[w] = deque()
         mine.append((post.time_months, post.company, post.tone))
+        if post.tone < 0:
+            neg = self._negatives.get(w)
+            if neg is None:
+                neg = self._negatives[w] = deque()
+            neg.append(post.time_months)
         self._order.append((post.time_months, w))
         self.posts_recorded += 1
 
@@ -68,11 +76,17 @@ class PublicRecord:
     def forget(self, t: float) -> None:
         """Drop every post made before ``t - memory_months`` (months)."""
         cutoff = t - self.memory_months
-        order, posts = self._order, self._posts
+        order, posts, negatives = self._order, self._posts, self._negatives
         while order and order[0][0] < cutoff:
             _, w = order.popleft()
             mine = posts[w]
-            mine.popleft()  # a worker's posts are in time order too: this is the oldest
+            # A worker's posts are in time order too: this is the oldest, and if negative
+            # the oldest of their negative ones.
+            if mine.popleft()[2] < 0:
+                neg = negatives[w]
+                neg.popleft()
+                if not neg:
+                    del negatives[w]
             if not mine:
                 del posts[w]
 
@@ -116,8 +130,10 @@ class PublicRecord:
 
     def negative_posts(self, i: int, t: float) -> int:
         """How many of worker i's remembered posts are negative."""
-        mine = self._posts.get(i)
-        if not mine:
+        neg = self._negatives.get(i)
+        if not neg:
             return 0
         cutoff = t - self.memory_months
-        return sum(1 for time, _c, tone in mine if tone < 0 and time >= cutoff)
+        if neg[0] >= cutoff:  # the usual case: month-end forgetting keeps the window
+            return len(neg)
+        return sum(1 for time in neg if time >= cutoff)

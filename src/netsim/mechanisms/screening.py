@@ -94,6 +94,11 @@ class CompanyScreening:
         self.rand = FastStream(gen)
         #: Rules that never reject (``none``): no rule call, no draw, only the counting.
         self._passive = [isinstance(rule, NoScreening) for rule in self.rules]
+        #: Rejection probabilities by (short stints, negative posts), per rule that reads
+        #: only those counts (None for a rule that reads more): asked once per pair.
+        self._known: list[dict[tuple[int, int], float] | None] = [
+            {} if rule.counts_only else None for rule in self.rules
+        ]
         n, m = market.n_workers, market.n_companies
         self.worker_applications = [0] * n
         self.worker_rejections = [0] * n
@@ -122,7 +127,8 @@ class CompanyScreening:
         """The ``screen`` hook: company c's rule decides on applicant i (False = rejected).
 
         On the path of every application: plain locals, one dict lookup for the counts,
-        no rule call or draw for a company that does not screen.
+        no rule call or draw for a company that does not screen, and for a rule that reads
+        only the counts (``counts_only``) one rule call per pair of counts in the run.
         """
         t = self.market.now
         rec = self.record
@@ -138,13 +144,14 @@ class CompanyScreening:
         self.company_applications[c] += 1
         self._month_apps += 1
         if not self._passive[r]:
-            applicant = Applicant(i, c, channel, t, short, negative, rec)
-            p = self.rules[r].rejection_probability(applicant)
-            if not 0.0 <= p <= 1.0:
-                raise ValueError(
-                    f"screening rule {self.names[r]!r} returned a rejection probability of "
-                    f"{p!r} (must be between 0 and 1)"
-                )
+            known = self._known[r]
+            if known is None:
+                p = self._ask(r, Applicant(i, c, channel, t, short, negative, rec))
+            else:
+                p = known.get((short, negative))
+                if p is None:
+                    applicant = Applicant(i, c, channel, t, short, negative, rec)
+                    p = known[short, negative] = self._ask(r, applicant)
             if p > 0.0 and self.rand.random() < p:
                 counts[1] += 1
                 self.worker_rejections[i] += 1
@@ -154,6 +161,16 @@ class CompanyScreening:
                 return False
         self._pending = (i, c, counts)
         return True
+
+    def _ask(self, r: int, applicant: Applicant) -> float:
+        """Rule r's rejection probability for ``applicant``, checked to be within 0..1."""
+        p = self.rules[r].rejection_probability(applicant)
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(
+                f"screening rule {self.names[r]!r} returned a rejection probability of "
+                f"{p!r} (must be between 0 and 1)"
+            )
+        return p
 
     def _on_hire(self, hire: Hire) -> None:
         """Count a hire against the application that just passed screening."""

@@ -11,7 +11,9 @@ window adds a penalty) and ``negative_post_penalty`` (each negative public post 
 window adds a penalty). A researcher adds a rule by subclassing :class:`ScreeningRule` (a
 ``name``, a ``description``, a ``Params`` model, ``rejection_probability``) and either
 registering it in :data:`SCREENING_RULES` or naming it as ``package.module:Class`` in
-``screening.rules``.
+``screening.rules``. A rule whose probability reads only ``short_stints`` and
+``negative_posts`` may set ``counts_only = True`` (as the built-in ones do): it is then asked
+once per pair of counts in a run instead of on every application.
 """
 
 from __future__ import annotations
@@ -97,6 +99,10 @@ class ScreeningRule:
     name: ClassVar[str]
     description: ClassVar[str]
     Params: ClassVar[type[ScreeningParams]] = ScreeningParams
+    #: True if :meth:`rejection_probability` reads nothing of the applicant but
+    #: ``short_stints`` and ``negative_posts`` (a pure function of those and the parameters):
+    #: the screening mechanism then asks once per pair of counts and reuses the answer.
+    counts_only: ClassVar[bool] = False
 
     def __init__(self, params: ScreeningParams | dict | None = None) -> None:
         if params is None:
@@ -120,6 +126,7 @@ class NoScreening(ScreeningRule):
 
     name: ClassVar[str] = "none"
     description: ClassVar[str] = "Never rejects an applicant for their record."
+    counts_only: ClassVar[bool] = True
 
     def rejection_probability(self, applicant: Applicant) -> float:
         """Always 0."""
@@ -147,6 +154,7 @@ class ShortStintPenalty(ScreeningRule):
     name: ClassVar[str] = "short_stint_penalty"
     description: ClassVar[str] = "Rejects more often the more short stints are remembered."
     Params = ShortStintParams
+    counts_only: ClassVar[bool] = True
 
     def rejection_probability(self, applicant: Applicant) -> float:
         """``1 - (1 - penalty_per_stint) ** max(0, short_stints - free_stints)``."""
@@ -172,6 +180,7 @@ class NegativePostPenalty(ScreeningRule):
     name: ClassVar[str] = "negative_post_penalty"
     description: ClassVar[str] = "Rejects more often the more negative posts are remembered."
     Params = NegativePostParams
+    counts_only: ClassVar[bool] = True
 
     def rejection_probability(self, applicant: Applicant) -> float:
         """``1 - (1 - penalty_per_post) ** max(0, negative_posts - free_posts)``."""
