@@ -306,6 +306,17 @@ def test_cascade_reads_flat_arrays_and_the_lists_of_people_who_changed():
     assert got == [0, 1, 2]  # 3 is read from the arrays, but nobody reaches it now
 
 
+@given(st.lists(st.integers(0, 60), max_size=400))
+def test_first_hits_keep_the_order_of_first_appearance(hits):
+    """Each person once, in the order of their first hit (a dict for few hits, a hash table
+    for many): as a stable sort of the first positions gives it."""
+    from netsim.mechanisms.campaigns import _first_hits
+
+    arr = np.array(hits, dtype=np.int64)
+    _, first = np.unique(arr, return_index=True)
+    assert _first_hits(arr).tolist() == arr[np.sort(first)].tolist() == list(dict.fromkeys(hits))
+
+
 def test_flat_arrays_keep_the_law():
     adj = adjacency(nx.watts_strogatz_graph(60, 6, 0.3, seed=3))
     rng = np.random.default_rng(12)
