@@ -49,6 +49,9 @@ class MarketServices:
 
     def __init__(self, market: MarketState) -> None:
         self._m = market
+        # The market's own timer function in place of the method below: mechanisms set a
+        # timer on most of their events (a platform hop, a post), one call frame less each.
+        self.call_in = market._call_in
 
     # ------------------------------------------------------------------ time and timers
     @property

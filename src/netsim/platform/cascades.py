@@ -55,12 +55,14 @@ class Cascades:
         if not self.subscriber[c]:
             return
         self.recommended[v] = set()
-        rand = self.rand
         members = self.member_list
-        for _ in range(min(self.cfg.reach, len(members))):
-            a = rand.choice(members)
-            if self._may_refer(a, c):
-                self._schedule_activation(v, a, (), c)
+        reach = min(self.cfg.reach, len(members))
+        if reach:
+            choice, may_refer, see = self.rand.choice, self._may_refer, self._schedule_activation
+            for _ in range(reach):
+                a = choice(members)
+                if may_refer(a, c):
+                    see(v, a, (), c)
         self._gamers_see(v, c)
 
     def _may_refer(self, a: int, c: int) -> bool:
@@ -79,11 +81,17 @@ class Cascades:
         ``hop_delay_months`` in ``synchronous`` mode (then every generation of a cascade
         moves in one step). A plain timer (``call_in``): a hop is the platform's most
         frequent event, and a SimPy event and a closure per hop cost more than the hop."""
+        hop = self._hop
+        if hop is None:
+            hop = self._hop = self._hop_setting()
+        fixed, rate = hop
+        self.market.call_in(fixed if rate is None else self.rand.exponential(rate), fn, a, b)
+
+    def _hop_setting(self) -> tuple[float, float | None]:
+        """``(hop_delay_months, None)`` in synchronous mode, else ``(it, 1 / it)`` (the
+        exponential's rate per month), read once: asked on every hop."""
         hop = self.cfg.hop_delay_months
-        if self.cfg.cascade_mode == "synchronous":
-            self.market.call_in(hop, fn, a, b)
-        else:
-            self.market.call_in(self.rand.exponential(1.0 / hop), fn, a, b)
+        return (hop, None) if self.cfg.cascade_mode == "synchronous" else (hop, 1.0 / hop)
 
     def _schedule_activation(self, v: int, a: int, chain: tuple[int, ...], c: int) -> None:
         """Person ``a`` will see vacancy v (at company c) after one hop.
@@ -92,12 +100,14 @@ class Cascades:
         of everything that can change during the hop, so drawing them early changes no
         distribution, and a person who would recommend nobody costs no event.
         """
-        p = self._chance(0, c)
+        p = self._chance_cache.get((0, c))
+        if p is None:
+            p = self._chance(0, c)
         if p <= 0.0:
             return
-        market, rand = self.market, self.rand
+        market, rand = self.market, self.rand.random
         skill, skill_of = market.vacancy_skill(v), market.skills
-        chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand.random() < p]
+        chosen = [k for k in market.contacts(a) if skill_of[k] == skill and rand() < p]
         if chosen:
             self.strategies[self.strategy[a]].notice(self, a, v, chosen)
             self._after_hop(self._activate, (v, a, chain), chosen)
