@@ -133,11 +133,23 @@ def independent_cascade(
     this equals the one-person-at-a-time cascade in law, at a fraction of its cost in Python
     (a campaign reaches ~10,000 of 100,000 people).
     """
+    return cascade_reach(seeds, adjacency, p, gen, active, arrays).tolist()
+
+
+def cascade_reach(
+    seeds: Iterable[int],
+    adjacency: Sequence[Sequence[int]],
+    p: float,
+    gen: np.random.Generator,
+    active: Callable[[np.ndarray], np.ndarray] | None = None,
+    arrays: AdjacencyArrays | None = None,
+) -> np.ndarray:
+    """:func:`independent_cascade` as an integer array (for callers that go on over arrays)."""
     frontier = np.fromiter(dict.fromkeys(seeds), dtype=np.int64)  # distinct, in given order
     if active is not None and frontier.size:
         frontier = frontier[active(frontier)]
     if p <= 0.0 or frontier.size == 0:
-        return frontier.tolist()
+        return frontier
     size = len(arrays[0]) if arrays is not None else int(frontier.max()) + 1
     seen = np.zeros(size, dtype=bool)
     seen[frontier] = True
@@ -158,7 +170,7 @@ def independent_cascade(
             frontier = frontier[active(frontier)]
         seen[frontier] = True
         reached.append(frontier)
-    return np.concatenate(reached).tolist()
+    return np.concatenate(reached)
 
 
 #: Up to this many hits, the first hit of each person is found with a dict, not a sort.
@@ -308,7 +320,7 @@ class Campaigns:
             return codes[ids] != out
 
         net = m.network
-        reached = independent_cascade(
+        reached = cascade_reach(
             seeds,
             net.neighbours,
             min(1.0, cfg.share_probability * quality),
@@ -338,7 +350,7 @@ class Campaigns:
         mo["campaign_spend"] += budget
         return row
 
-    def _apply_all(self, c: int, reached: list[int]) -> tuple[int, int, int]:
+    def _apply_all(self, c: int, reached: np.ndarray) -> tuple[int, int, int]:
         """Let the reached people apply to company ``c``; (seekers reached, applications, hires).
 
         Who would apply is drawn at once over arrays (one uniform per person reached, from
@@ -348,7 +360,7 @@ class Campaigns:
         """
         m, cfg = self.market, self.cfg
         skills = m.skills
-        seeking = m.state_codes()[np.asarray(reached, dtype=np.int64)] == m.SEEKING
+        seeking = m.state_codes()[reached] == m.SEEKING
         seekers = int(np.count_nonzero(seeking))
         open_c = self.open.get(c, [])
         if not open_c:
@@ -359,7 +371,7 @@ class Campaigns:
         chance = np.where(seeking, p_seeker, p_employed)
         applications = hires = 0
         for j in np.flatnonzero(self.gen.random(len(reached)) < chance).tolist():
-            i = reached[j]
+            i = int(reached[j])
             if m.employer(i) == c:
                 continue
             applications += 1

@@ -57,14 +57,15 @@ class PublicPosts:
         """Set the first of the chain of posting timers (:meth:`_post`): one aggregate Poisson
         process, rate per worker times workers."""
         m = self.market
-        rate = self.cfg.rate_per_month * m.n_workers
+        self._n = m.n_workers  # asked on every post
+        rate = self.cfg.rate_per_month * self._n
         m.call_in(self.rand.exponential(rate), self._post, rate, None)
 
     def _post(self, rate: float, _: None) -> None:
         """A random worker posts about their employer (if any); the next post is set."""
         m, rand = self.market, self.rand
         m.count_event()
-        i = rand.integers(m.n_workers)
+        i = int(rand.random() * self._n)
         c = m.employers[i]
         if c >= 0:
             p = m.satisfaction(i) + self.tone_shift[m.company_policy(c)]
