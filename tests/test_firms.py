@@ -363,3 +363,21 @@ def test_morale_reevaluates_each_employee_independently_with_probability_p():
     policy.gen = np.random.default_rng(4)
     policy._morale(changed)
     assert market.calls and not set(market.calls) & set(calls.tolist())
+
+
+def test_growth_weights_sums_follow_entries_and_exits():
+    """The running sums the growth draws bisect stay those of the weights through entries
+    (redone from the entrant's slot on) and closures anywhere, the first slot included."""
+    from itertools import accumulate
+
+    from netsim.model.simulation import Simulation
+
+    sc = load_scenario(market(entry={"rate_per_month": 2.0}, exit={"rate_per_month": 0.02}))
+    sim = Simulation(sc.model_copy(update={"horizon_months": 24}), 4)
+    sim.run()
+    assert sim._pos_cum == list(accumulate(sim.growth_weight))
+    assert any(w > 0 for w in sim.growth_weight[60:])  # entrants took dormant slots
+    assert not all(sim.alive[:60])  # and some firms closed
+    for c in (0, 5, len(sim.growth_weight) - 1):
+        sim._close_company(c)
+        assert sim._pos_cum == list(accumulate(sim.growth_weight))

@@ -16,7 +16,7 @@ Times in months.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from netsim.market.state import V_EXPIRED
 
@@ -46,8 +46,7 @@ class FirmLifecycle:
         self.main_skill[c] = int(main_skill)
         self._set_policy(c, policy)
         self._set_brand(c, brand)
-        self.growth_weight[c] = int(positions)
-        self._pos_cum = list(accumulate(self.growth_weight))
+        self._set_growth_weight(c, int(positions))
         return [self._open_vacancy(c, "entry") for _ in range(vacancies)]
 
     def _close_company(self, c: int) -> list[int]:
@@ -69,9 +68,21 @@ class FirmLifecycle:
             self._separate(i, "firm_exit")
             self._to_seeking(i)
         self._set_brand(c, 0.0)
-        self.growth_weight[c] = 0
-        self._pos_cum = list(accumulate(self.growth_weight))
+        self._set_growth_weight(c, 0)
         return staff
+
+    def _set_growth_weight(self, c: int, weight: int) -> None:
+        """Company c's weight in the growth draws becomes ``weight`` (positions).
+
+        The running sums are redone from c on only, with the same additions as a full pass:
+        entrants take the last slots, so an entry redoes a short tail, not every company.
+        """
+        self.growth_weight[c] = weight
+        cum = self._pos_cum
+        if c == 0:
+            cum[:] = accumulate(self.growth_weight)
+        else:
+            cum[c:] = islice(accumulate(self.growth_weight[c:], initial=cum[c - 1]), 1, None)
 
     def _set_brand(self, c: int, brand: float) -> None:
         """Set company c's brand and its open-market search weights."""
