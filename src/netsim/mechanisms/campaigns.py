@@ -264,7 +264,9 @@ class Campaigns:
     # ------------------------------------------------------------------ vacancies
     def _on_posted(self, v: int) -> None:
         c = self.market.vacancy_company(v)
-        lst = self.open.setdefault(c, [])
+        lst = self.open.get(c)
+        if lst is None:
+            lst = self.open[c] = []
         self.pos[v] = len(lst)
         lst.append(v)
 

@@ -65,11 +65,11 @@ class ReferralProgramme:
         self.attempts += 1
         referrer = self.rand.choice(staff)
         skill = m.vacancy_skill(v)
-        skills, states, employers = m.skills, m.states, m.employers
+        skills, states, employers, out = m.skills, m.states, m.employers, m.OUT
         friends = [
             k
             for k in m.contacts(referrer)
-            if skills[k] == skill and employers[k] != c and states[k] != m.OUT
+            if skills[k] == skill and employers[k] != c and states[k] != out
         ]
         if not friends:
             return
