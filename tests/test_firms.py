@@ -381,3 +381,20 @@ def test_growth_weights_sums_follow_entries_and_exits():
     for c in (0, 5, len(sim.growth_weight) - 1):
         sim._close_company(c)
         assert sim._pos_cum == list(accumulate(sim.growth_weight))
+
+
+def test_whole_market_views_match_the_per_company_services():
+    """The monthly updates read every company at once; the views agree with the calls."""
+    from netsim.model.simulation import Simulation
+
+    sc = load_scenario(market(entry={"rate_per_month": 2.0}))
+    sim = Simulation(sc.model_copy(update={"horizon_months": 12}), 2)
+    sim.run()
+    m = sim.services()
+    n = m.n_companies
+    assert m.open_vacancy_counts().tolist() == [m.open_vacancies(c) for c in range(n)]
+    assert list(m.company_policies) == [m.company_policy(c) for c in range(n)]
+    assert list(m.large_companies) == [m.is_large(c) for c in range(n)]
+    assert sum(m.open_vacancy_counts()) > 0
+    m.set_hire_satisfaction_shifts([0, 3], [0.25, -0.5])
+    assert (sim.sat_shift[0], sim.sat_shift[3]) == (0.25, -0.5)

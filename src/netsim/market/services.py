@@ -131,6 +131,22 @@ class MarketServices:
         """Number of company c's vacancies open on the market."""
         return len(self._m.open_market[c])
 
+    def open_vacancy_counts(self) -> np.ndarray:
+        """Every company's number of vacancies open on the market (int64, O(companies): for
+        a monthly update)."""
+        lists = self._m.open_market
+        return np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+
+    @property
+    def company_policies(self) -> Sequence[int]:
+        """Every company's staff network policy code, by company (read-only view)."""
+        return self._m.policy
+
+    @property
+    def large_companies(self) -> Sequence[bool]:
+        """Whether each company is large, by company (read-only view)."""
+        return self._m.is_large
+
     def staff_satisfaction(self) -> tuple[np.ndarray, np.ndarray]:
         """Per company: the sum of its staff's satisfaction and its head count (O(workers),
         vectorised: meant for a monthly update)."""
@@ -375,6 +391,14 @@ class MarketServices:
     def set_hire_satisfaction_shift(self, c: int, shift: float) -> None:
         """Shift the satisfaction of company c's future hires by ``shift`` (clipped to 0..1)."""
         self._m.sat_shift[c] = float(shift)
+
+    def set_hire_satisfaction_shifts(
+        self, companies: Sequence[int], shifts: Sequence[float]
+    ) -> None:
+        """:meth:`set_hire_satisfaction_shift` for many companies at once (pairwise)."""
+        sat_shift = self._m.sat_shift
+        for c, shift in zip(companies, shifts, strict=True):
+            sat_shift[c] = float(shift)
 
     def set_satisfaction(self, i: int, sat: float) -> None:
         """Employed worker i's satisfaction becomes ``sat`` (clipped to 0..1); its quit

@@ -172,7 +172,7 @@ class LivingFirms:
         hazard = cfg.rate_per_month * np.where(young, cfg.young_multiplier, 1.0)
         hazard = hazard * np.exp(-cfg.brand_elasticity * self.brand.index)
         u = self.gen.random(len(hazard))
-        large = np.array([m.is_large(c) for c in range(m.n_companies)], dtype=bool)
+        large = np.array(m.large_companies, dtype=bool)
         closing = alive & ~large & (u < -np.expm1(-hazard))
         for c in np.flatnonzero(closing).tolist():
             brand = m.brand(c)

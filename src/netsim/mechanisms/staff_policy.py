@@ -74,8 +74,7 @@ class StaffPolicy:
 
     def policies(self) -> np.ndarray:
         """Every company's current policy code."""
-        m = self.market
-        return np.array([m.company_policy(c) for c in range(m.n_companies)], dtype=np.int8)
+        return np.array(self.market.company_policies, dtype=np.int8)
 
     def start(self, heads: np.ndarray) -> None:
         """Remember the head counts at the start (the first month's 'staff before')."""
@@ -155,7 +154,7 @@ class StaffPolicy:
                 self.changes_month += 1
             self.changes += self.changes_month
             policy = np.where(alive, wanted, policy)
-        vacancies = np.array([m.open_vacancies(c) for c in range(m.n_companies)], dtype=float)
+        vacancies = m.open_vacancy_counts().astype(float)
         understaffed = vacancies / np.maximum(heads + vacancies, 1.0)
         cfg = self.cfg
         climate = (
@@ -164,8 +163,8 @@ class StaffPolicy:
             - cfg.understaffing_satisfaction_weight * understaffed
         )
         climate = np.where(alive, climate, 0.0)
-        for c in np.flatnonzero(alive).tolist():
-            m.set_hire_satisfaction_shift(c, float(climate[c]))
+        running = np.flatnonzero(alive)
+        m.set_hire_satisfaction_shifts(running.tolist(), climate[running].tolist())
         self.climate[:] = climate.tolist()
         if self.cfg.morale_rate_per_month > 0.0:
             self._morale(np.flatnonzero(alive & (heads > 0)))
