@@ -95,11 +95,11 @@ def bernoulli_successes(size: int, p: float, gen: np.random.Generator) -> np.nda
     # A gap past the end means no more successes; clipping it keeps the sums in range when
     # p is tiny (a geometric draw can then be near the int64 limit).
     gaps = np.minimum(gen.geometric(p, int(expect + 4.0 * math.sqrt(expect) + 8.0)), size + 1)
-    pos = np.cumsum(gaps) - 1
+    pos = gaps.cumsum() - 1
     while pos[-1] < size:  # rare: more successes than drawn for; draw on
         more = np.minimum(gen.geometric(p, int(expect / 4.0) + 8), size + 1)
-        pos = np.concatenate([pos, np.cumsum(more) + pos[-1]])
-    return pos[: np.searchsorted(pos, size)]
+        pos = np.concatenate([pos, more.cumsum() + pos[-1]])
+    return pos[: pos.searchsorted(size)]
 
 
 #: Flat adjacency ``(start, stop, indices, changed)``, ``changed`` a boolean per person: see
@@ -156,11 +156,11 @@ def cascade_reach(
     reached = [frontier]
     while frontier.size:
         degree, contact = _edges_out(frontier, adjacency, arrays)
-        ends = np.cumsum(degree)
+        ends = degree.cumsum()
         won = bernoulli_successes(int(ends[-1]), p, gen)
         if won.size == 0:
             break
-        owner = np.searchsorted(ends, won, side="right")
+        owner = ends.searchsorted(won, side="right")
         hits = contact(owner, won - (ends[owner] - degree[owner]))
         if hits.max() >= seen.size:
             seen = np.concatenate([seen, np.zeros(int(hits.max()) + 1 - seen.size, dtype=bool)])
