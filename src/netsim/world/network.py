@@ -368,45 +368,34 @@ class SocialNetwork(TieDecay):
         ``indices[start[u]:stop[u]]`` is ``neighbours[u]`` as it was when the arrays were
         taken, for every worker ``u`` whose entry in the fourth array (booleans, one per
         worker, live) is False; read the lists of the others instead. For vectorised passes
-        over many workers' contacts (campaign cascades). Do not modify them.
-
-        Once more than a sixteenth of the workers changed, the lists of those who changed
-        are appended to ``indices`` and their bounds moved there (O(their ties), not
-        O(all ties): with ties growing and decaying, some change all the time); the arrays
-        are taken afresh only when the entries left behind outnumber the live ones.
+        over many workers' contacts (campaign cascades). Do not modify them. Once more than
+        a sixteenth of the workers changed, their lists are appended (O(their ties): ties
+        change all the time when they grow and decay); all are taken afresh only when the
+        entries left behind outnumber the live ones.
         """
         if self._changed is None or 16 * self._n_changed > self.n:  # none yet, or stale
             if self._changed is None or 2 * self._garbage > len(self._snapshot[2]):
-                self._snapshot, self._garbage = self._take_snapshot(), 0
+                empty = np.zeros(self.n, dtype=np.int64)
+                self._snapshot, self._garbage = (empty, empty, empty[:0]), 0
+                who = np.arange(self.n)
             else:
-                self._patch_snapshot()
+                who = np.flatnonzero(np.frombuffer(self._changed, dtype=np.bool_))
+            self._append_lists(who)
             self._changed, self._n_changed = bytearray(self.n), 0
         changed = np.frombuffer(self._changed, dtype=np.bool_)
         changed.flags.writeable = False
         return (*self._snapshot, changed)
 
-    def _take_snapshot(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every neighbour list, flat: ``(start, stop, indices)`` (one O(ties) pass)."""
-        nbrs = self.neighbours
-        degree = np.fromiter(map(len, nbrs), dtype=np.int64, count=self.n)
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(degree, out=indptr[1:])
-        flat = np.fromiter(chain.from_iterable(nbrs), dtype=np.int64, count=int(indptr[-1]))
-        return indptr[:-1], indptr[1:], flat
-
-    def _patch_snapshot(self) -> None:
-        """Append the changed workers' lists to the snapshot and point their bounds there.
-
-        New arrays throughout: a caller may still hold the old ones.
-        """
+    def _append_lists(self, who: np.ndarray) -> None:
+        """Append the lists of workers ``who`` to the snapshot and move their bounds there
+        (new arrays: a caller may still hold the old ones)."""
         start, stop, flat = self._snapshot
-        who = np.flatnonzero(np.frombuffer(self._changed, dtype=np.bool_))
         lists = list(map(self.neighbours.__getitem__, who.tolist()))
         degree = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         added = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(degree.sum()))
         self._garbage += int((stop[who] - start[who]).sum())
         start, stop = start.copy(), stop.copy()
-        stop[who] = len(flat) + np.cumsum(degree)
+        stop[who] = len(flat) + degree.cumsum()
         start[who] = stop[who] - degree
         self._snapshot = (start, stop, np.concatenate([flat, added]))
 
