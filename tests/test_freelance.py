@@ -283,3 +283,16 @@ def test_invariants_hold_in_small_random_scenarios(share, k, sme_rate, median, e
         },
     )
     check_invariants(simulate(sc, seed), k, 120)
+
+
+def test_a_vanishing_project_rate_brings_no_project_and_no_crash():
+    """A subnormal project rate (hypothesis found 3.6e-312) makes the first waiting time
+    infinite: no project arrives, and the run goes on."""
+    sc = freelance_scenario(
+        workers=120,
+        horizon=6,
+        freelance={"projects": {"sme_rate_per_month": 3.6e-312, "large_rate_per_month": 0.0}},
+    )
+    r = simulate(sc, 1)
+    opened = r.events.loc[r.events["kind"] == "vacancy_opened", "detail"]
+    assert len(opened) > 0 and "project" not in set(opened)

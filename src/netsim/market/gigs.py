@@ -107,7 +107,15 @@ class Gigs:
         w_sme = pd_.sme_rate_per_month * len(self._smes)
         total = w_sme + pd_.large_rate_per_month * len(self._larges)
         if total > 0.0:
-            self._call_in(self.frand.exponential(total), self._project_due, total, w_sme)
+            self._next_project(total, w_sme)
+
+    def _next_project(self, total: float, w_sme: float) -> None:
+        """Set the timer of the next project arrival (rate ``total`` per month). A rate so
+        small (subnormal) that the waiting time overflows to infinity sets none: no such
+        arrival ever comes, and the calendar cannot file a time at infinity."""
+        delay = self.frand.exponential(total)
+        if delay < math.inf:
+            self._call_in(delay, self._project_due, total, w_sme)
 
     def _project_due(self, total: float, w_sme: float) -> None:
         """A project arrives at a company drawn by rate (SMEs ``w_sme`` of ``total``, per
@@ -120,7 +128,7 @@ class Gigs:
         length = self._draw_length()
         if self.alive[c]:  # demand per company slot: dormant and closed firms have none
             self._open_vacancy(c, "project", project_months=length)
-        self._call_in(frand.exponential(total), self._project_due, total, w_sme)
+        self._next_project(total, w_sme)
 
     # ------------------------------------------------------------------ search and hire
     def _search_project(self, i: int, channel: str) -> bool:
