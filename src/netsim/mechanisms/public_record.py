@@ -43,11 +43,13 @@ class PublicRecord:
         self.market = market
         self.memory_months = memory_months
         self.short_stint_months = short_stint_months
-        #: Remembered posts by worker: ``(time, company, tone)``, oldest first.
-        self._posts: dict[int, deque[tuple[float, int, int]]] = {}
+        #: Remembered posts by worker: ``(time, company, tone)``, oldest first. Lists, not
+        #: deques: a worker holds a few posts, and an empty deque alone is ~600 bytes (a
+        #: list of one post ~90), which at 100,000 posting workers is tens of MB.
+        self._posts: dict[int, list[tuple[float, int, int]]] = {}
         #: Times of the remembered negative posts by worker, oldest first: screening asks
         #: for their number on every application, so it is read without a scan.
-        self._negatives: dict[int, deque[float]] = {}
+        self._negatives: dict[int, list[float]] = {}
         #: Every remembered post's (time, worker), oldest first: the forgetting queue.
         self._order: deque[tuple[float, int]] = deque()
         self.posts_recorded = 0
@@ -59,12 +61,12 @@ class PublicRecord:
         w = post.worker
         mine = self._posts.get(w)
         if mine is None:
-            mine = self._posts[w] = deque()
+            mine = self._posts[w] = []
         mine.append((post.time_months, post.company, post.tone))
         if post.tone < 0:
             neg = self._negatives.get(w)
             if neg is None:
-                neg = self._negatives[w] = deque()
+                neg = self._negatives[w] = []
             neg.append(post.time_months)
         self._order.append((post.time_months, w))
         self.posts_recorded += 1
@@ -82,9 +84,9 @@ class PublicRecord:
             mine = posts[w]
             # A worker's posts are in time order too: this is the oldest, and if negative
             # the oldest of their negative ones.
-            if mine.popleft()[2] < 0:
+            if mine.pop(0)[2] < 0:
                 neg = negatives[w]
-                neg.popleft()
+                del neg[0]
                 if not neg:
                     del negatives[w]
             if not mine:

@@ -310,6 +310,7 @@ class SocialNetwork(TieDecay):
             kept = np.frombuffer(getattr(self, name), dtype=np.dtype(code))[live]
             setattr(self, name, array(code, kept.tobytes()))
         n = self.n
+        self._index = {}  # free the old table first: it never shrank as ties were removed
         keys = (np.frombuffer(self._u, np.int64) * n + np.frombuffer(self._v, np.int64)).tolist()
         self._index = dict(zip(keys, range(len(keys)), strict=True))
         self._dead = 0
