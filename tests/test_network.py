@@ -247,3 +247,50 @@ def test_adjacency_arrays_patch_then_retake_and_leave_old_arrays_alone():
         assert np.array_equal(old, now)
     assert sizes[1] > sizes[0]  # a patch appends
     assert min(sizes[2:]) < max(sizes)  # and a fresh take drops what was left behind
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 40),
+    ops=st.lists(
+        st.tuples(
+            st.booleans(),
+            st.integers(0, 39),
+            st.integers(0, 39),
+            st.sampled_from(["initial", "colleague", "platform", "placed_together"]),
+        ),
+        max_size=200,
+    ),
+)
+def test_ends_of_is_edge_arrays_filtered_by_origin(n, ops):
+    """ends_of(origins) gives the same ties, in the same order, as filtering edge_arrays by
+    origin, through adds and removes."""
+    net = SocialNetwork(n)
+    for add, a, b, origin in ops:
+        u, v = a % n, b % n
+        if add:
+            net.add_tie(u, v, 0.5, origin, 1.0)
+        else:
+            net.remove_tie(u, v)
+    arrays = net.edge_arrays()
+    for wanted in ({"colleague", "placed_together"}, {"initial"}, {"none of these"}, set()):
+        keep = np.isin(arrays["origin"], sorted(wanted))
+        u, v = net.ends_of(wanted)
+        assert u.tolist() == arrays["u"][keep].tolist()
+        assert v.tolist() == arrays["v"][keep].tolist()
+    net.add_tie(0, 1, 0.5, "colleague", 2.0)  # the read-out left the arrays free to grow
+
+
+def test_ends_of_after_compaction():
+    """ends_of reads the compacted arrays right: 3,000 ties of alternating origin, 2,000 of
+    them removed (past the 1,024 dead rows that trigger a compaction)."""
+    net = SocialNetwork(100)
+    pairs = [(u, v) for u in range(100) for v in range(u + 1, 100)][:3000]
+    for k, (u, v) in enumerate(pairs):
+        net.add_tie(u, v, 0.5, "colleague" if k % 2 else "initial", float(k))
+    for u, v in pairs[:2000]:
+        net.remove_tie(u, v)
+    assert net._dead < 2000  # compacted on the way
+    u, v = net.ends_of({"colleague"})
+    want = [p for k, p in enumerate(pairs) if k >= 2000 and k % 2]
+    assert list(zip(u.tolist(), v.tolist(), strict=True)) == want

@@ -163,13 +163,9 @@ class TieDynamics:
     def former_colleague_ties(self) -> int:
         """Ties formed at work (colleague, placed together) between people who no longer
         share an employer (either may be seeking or out)."""
-        a = self.market.network.edge_arrays()
-        if len(a["u"]) == 0:
-            return 0
+        u, v = self.market.network.ends_of(WORK_ORIGINS)
         emp = np.asarray(self.market.employers, dtype=np.int64)
-        work = np.isin(a["origin"], list(WORK_ORIGINS))
-        apart = (emp[a["u"]] < 0) | (emp[a["u"]] != emp[a["v"]])
-        return int(np.count_nonzero(work & apart))
+        return int(np.count_nonzero((emp[u] < 0) | (emp[u] != emp[v])))
 
     def summary(self, t_months: float) -> dict:
         """Headline numbers: reunions (total, per year), platform ties, pruned ties, the

@@ -17,7 +17,6 @@ dead rows outnumber live ones, when the arrays are compacted (amortised O(1) per
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from scipy.sparse.csgraph import connected_components
 from netsim.engine.gctools import gc_paused
 from netsim.world.components import Components
 from netsim.world.tie_decay import TieDecay
+from netsim.world.tie_readouts import TieReadouts
 
 if TYPE_CHECKING:
     from netsim.engine.rng import FastStream
@@ -56,7 +56,7 @@ def _edge_arrays(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
 ORIGINS = ("initial", "colleague", "platform", "file")
 
 
-class SocialNetwork(TieDecay):
+class SocialNetwork(TieDecay, TieReadouts):
     """Undirected ties among workers ``0..n-1`` with strength, origin, formation and refresh time.
 
     ``neighbours[u]`` is the list of ``u``'s neighbours in the order the ties were added; read
@@ -315,12 +315,6 @@ class SocialNetwork(TieDecay):
         self._index = dict(zip(keys, range(len(keys)), strict=True))
         self._dead = 0
 
-    def _live(self) -> np.ndarray | slice:
-        """Index of the live rows (a plain slice when nothing was removed)."""
-        if not self._dead:
-            return slice(None)
-        return np.frombuffer(self._u, dtype=np.int64) >= 0
-
     def _row(self, u: int, v: int) -> int | None:
         """The row of the tie ``u``–``v``, or None (also for u == v and out-of-range workers)."""
         n = self.n
@@ -359,7 +353,14 @@ class SocialNetwork(TieDecay):
         removing a tie drops them (see :mod:`netsim.world.components`).
         """
         if self._components is None:
-            _, labels = connected_components(self.to_csr(weight=None), directed=False)
+            # Each tie once (u -> v): an undirected count follows entries both ways, so the
+            # matrix needs no mirror; int8 ones. Under half the memory of to_csr, which set
+            # the peak of a long run with decaying ties.
+            live = self._live()
+            u = np.array(self._u, dtype=np.int64)[live]
+            v = np.array(self._v, dtype=np.int64)[live]
+            one_way = sp.csr_array((np.ones(len(u), np.int8), (u, v)), shape=(self.n, self.n))
+            _, labels = connected_components(one_way, directed=False)
             self._components = Components(labels)
         return self._components
 
@@ -423,72 +424,6 @@ class SocialNetwork(TieDecay):
     def degrees(self) -> np.ndarray:
         """Number of ties of every worker (int64 array of length ``n``)."""
         return np.fromiter((len(nb) for nb in self.neighbours), dtype=np.int64, count=self.n)
-
-    def edges(self, data: bool = False) -> Iterator[tuple]:
-        """Ties in the order they were added, each as ``(u, v)`` with ``u < v``.
-
-        With ``data=True`` each is ``(u, v, strength, origin, formed_months)``.
-        """
-        dead = self._dead
-        if not data:
-            for u, v in zip(self._u, self._v, strict=True):
-                if not dead or u >= 0:
-                    yield u, v
-            return
-        origins = self.origins
-        for u, v, s, o, t in zip(self._u, self._v, self._s, self._o, self._t, strict=True):
-            if not dead or u >= 0:
-                yield u, v, s, origins[o], t
-
-    def edge_arrays(self) -> dict[str, np.ndarray]:
-        """Copies of the live tie records as arrays, in order added (e.g. for a results table).
-
-        Keys: ``u`` and ``v`` (int64, ``u < v``), ``strength`` (float64, 0..1; with decay on,
-        the strength at the last refresh), ``origin`` (str array), ``formed_months`` and
-        ``refreshed_months`` (float64, months).
-        """
-        live = self._live()
-        codes = np.frombuffer(self._o, dtype=np.uint8) if len(self._o) else np.zeros(0, np.uint8)
-        return {
-            "u": np.array(self._u, dtype=np.int64)[live],
-            "v": np.array(self._v, dtype=np.int64)[live],
-            "strength": np.array(self._s, dtype=np.float64)[live],
-            "origin": np.asarray(self.origins, dtype=str)[codes[live]],
-            "formed_months": np.array(self._t, dtype=np.float64)[live],
-            "refreshed_months": np.array(self._r, dtype=np.float64)[live],
-        }
-
-    def to_networkx(self) -> nx.Graph:
-        """An ``nx.Graph`` on nodes ``0..n-1``; edges carry ``strength``, ``origin``,
-        ``formed_months`` (months)."""
-        G = nx.Graph()
-        G.add_nodes_from(range(self.n))
-        G.add_edges_from(
-            (u, v, {"strength": s, "origin": o, "formed_months": t})
-            for u, v, s, o, t in self.edges(data=True)
-        )
-        return G
-
-    def to_csr(self, weight: str | None = "strength") -> sp.csr_array:
-        """Symmetric ``n x n`` adjacency matrix with both ``(u, v)`` and ``(v, u)`` stored.
-
-        Entries are tie strengths (float64) with ``weight="strength"``, or 1 (int32) with
-        ``weight=None`` — use the latter for structure, since zero strengths are stored as
-        explicit zeros.
-        """
-        live = self._live()
-        u = np.array(self._u, dtype=np.int64)[live]
-        v = np.array(self._v, dtype=np.int64)[live]
-        if weight is None:
-            data = np.ones(2 * len(u), dtype=np.int32)
-        elif weight == "strength":
-            s = np.array(self._s, dtype=np.float64)[live]
-            data = np.concatenate((s, s))
-        else:
-            raise ValueError(f"weight must be 'strength' or None, got {weight!r}")
-        rows = np.concatenate((u, v))
-        cols = np.concatenate((v, u))
-        return sp.csr_array((data, (rows, cols)), shape=(self.n, self.n))
 
     def __len__(self) -> int:
         """Number of workers ``n``."""
