@@ -65,7 +65,7 @@ class PublicPosts:
         """A random worker posts about their employer (if any); the next post is set."""
         m, rand = self.market, self.rand
         m.count_event()
-        i = int(rand.random() * self._n)
+        i = rand.integers(self._n)
         c = m.employers[i]
         if c >= 0:
             p = m.satisfaction(i) + self.tone_shift[m.company_policy(c)]

@@ -81,15 +81,13 @@ class Cascades:
         ``hop_delay_months`` in ``synchronous`` mode (then every generation of a cascade
         moves in one step). A plain timer (``call_in``): a hop is the platform's most
         frequent event, and a SimPy event and a closure per hop cost more than the hop."""
-        hop = self._hop
-        if hop is None:
-            hop = self._hop = self._hop_setting()
-        fixed, rate = hop
+        fixed, rate = self._hop
         self.market.call_in(fixed if rate is None else self.rand.exponential(rate), fn, a, b)
 
     def _hop_setting(self) -> tuple[float, float | None]:
         """``(hop_delay_months, None)`` in synchronous mode, else ``(it, 1 / it)`` (the
-        exponential's rate per month), read once: asked on every hop."""
+        exponential's rate per month), read once at the start (the setting is asked on every
+        hop)."""
         hop = self.cfg.hop_delay_months
         return (hop, None) if self.cfg.cascade_mode == "synchronous" else (hop, 1.0 / hop)
 
@@ -100,9 +98,7 @@ class Cascades:
         of everything that can change during the hop, so drawing them early changes no
         distribution, and a person who would recommend nobody costs no event.
         """
-        p = self._chance_cache.get((0, c))
-        if p is None:
-            p = self._chance(0, c)
+        p = self._chance(0, c)
         if p <= 0.0:
             return
         market, rand = self.market, self.rand.random

@@ -92,7 +92,7 @@ class ReferralPlatform(Membership, Cascades, GamerCandidates, Defences, Money, O
         self._sybils_pay: bool | None = None
         self._reward_cache: dict[tuple[int, int], float] = {}
         self._chance_cache: dict[tuple[int, int], float] = {}
-        self._hop: tuple[float, float | None] | None = None  # see Cascades._after_hop
+        self._hop = self._hop_setting()  # see Cascades._after_hop
         self.month = self._zero_month()
         self.totals = {"detections": 0, "false_positives": 0, "recommendations": 0}
         self.chain_lengths: list[int] = []

@@ -356,9 +356,7 @@ class SocialNetwork(TieDecay, TieReadouts):
             # Each tie once (u -> v): an undirected count follows entries both ways, so the
             # matrix needs no mirror; int8 ones. Under half the memory of to_csr, which set
             # the peak of a long run with decaying ties.
-            live = self._live()
-            u = np.array(self._u, dtype=np.int64)[live]
-            v = np.array(self._v, dtype=np.int64)[live]
+            u, v = self._live_ends(self._live())
             one_way = sp.csr_array((np.ones(len(u), np.int8), (u, v)), shape=(self.n, self.n))
             _, labels = connected_components(one_way, directed=False)
             self._components = Components(labels)

@@ -39,6 +39,10 @@ class TieReadouts:
             return slice(None)
         return np.frombuffer(self._u, dtype=np.int64) >= 0
 
+    def _live_ends(self, live: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of the ends ``(u, v)`` of the rows ``live`` (from :meth:`_live`)."""
+        return np.array(self._u, dtype=np.int64)[live], np.array(self._v, dtype=np.int64)[live]
+
     def edges(self, data: bool = False) -> Iterator[tuple]:
         """Ties in the order they were added, each as ``(u, v)`` with ``u < v``.
 
@@ -64,9 +68,10 @@ class TieReadouts:
         """
         live = self._live()
         codes = np.frombuffer(self._o, dtype=np.uint8) if len(self._o) else np.zeros(0, np.uint8)
+        u, v = self._live_ends(live)
         return {
-            "u": np.array(self._u, dtype=np.int64)[live],
-            "v": np.array(self._v, dtype=np.int64)[live],
+            "u": u,
+            "v": v,
             "strength": np.array(self._s, dtype=np.float64)[live],
             "origin": np.asarray(self.origins, dtype=str)[codes[live]],
             "formed_months": np.array(self._t, dtype=np.float64)[live],
@@ -106,8 +111,7 @@ class TieReadouts:
         explicit zeros.
         """
         live = self._live()
-        u = np.array(self._u, dtype=np.int64)[live]
-        v = np.array(self._v, dtype=np.int64)[live]
+        u, v = self._live_ends(live)
         if weight is None:
             data = np.ones(2 * len(u), dtype=np.int32)
         elif weight == "strength":
