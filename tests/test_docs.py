@@ -130,3 +130,58 @@ def test_docs_never_replaces_a_page_it_did_not_generate(tmp_path, monkeypatch, c
     (tmp_path / "docs" / "reference.md").unlink()
     assert main(["docs"]) == 0
     assert main(["docs"]) == 0 and main(["docs", "--check"]) == 0
+
+
+def _public_names_without_docs() -> list[str]:
+    """Public modules, classes, functions and methods of netsim that have no docstring.
+
+    A method that overrides a documented one (a plug-in's ``recommend``, say) inherits its
+    docstring from the base class or protocol, as :func:`inspect.getdoc` would.
+    """
+    import importlib
+    import inspect
+    import pkgutil
+
+    import netsim
+
+    missing = []
+    for info in pkgutil.walk_packages(netsim.__path__, "netsim."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        if not inspect.getdoc(module):
+            missing.append(info.name)
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
+                continue
+            if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+                continue
+            if not inspect.getdoc(obj):
+                missing.append(f"{info.name}.{name}")
+            if inspect.isclass(obj):
+                for attr, member in vars(obj).items():
+                    fn = member.fget if isinstance(member, property) else member
+                    if isinstance(fn, staticmethod | classmethod):
+                        fn = fn.__func__
+                    if attr.startswith("_") or not inspect.isfunction(fn):
+                        continue
+                    if not (fn.__doc__ or _documented_above(obj, attr)):
+                        missing.append(f"{info.name}.{name}.{attr}")
+    return missing
+
+
+def _documented_above(cls: type, attr: str) -> bool:
+    """Whether a base class of ``cls`` documents ``attr`` (a protocol or plug-in base)."""
+    import inspect
+
+    for base in cls.__mro__[1:]:
+        member = vars(base).get(attr)
+        if member is not None and inspect.getdoc(member):
+            return True
+    return False
+
+
+def test_every_public_name_has_a_docstring():
+    """The standard: a docstring on every public module, class, function and method."""
+    missing = _public_names_without_docs()
+    assert not missing, "no docstring: " + ", ".join(missing)

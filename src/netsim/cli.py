@@ -29,6 +29,7 @@ DEFAULT_DOCS_PATH = Path("docs") / "scenarios.md"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``netsim`` command line: one sub-command per job, each with its handler set."""
     parser = argparse.ArgumentParser(
         prog="netsim",
         description="Simulate referral networks in the labour market.",
@@ -158,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_positive, default=5006, metavar="N", help="port (default 5006)")
     p.add_argument("--no-show", action="store_true", help="do not open a browser tab")
     p.add_argument(
-        "--address", default="localhost", metavar="HOST",
+        "--address",
+        default="localhost",
+        metavar="HOST",
         help="address to listen on (default localhost; 0.0.0.0 lets students' phones on the "
         "same network join the classroom)",
     )

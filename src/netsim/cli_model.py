@@ -48,6 +48,8 @@ def add_model_commands(sub, positive) -> None:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``netsim calibrate FILE``: fit the parameters a calibration file names to its target
+    moments, write fitted.yaml, moments.csv and fit.png, and print the fit."""
     from netsim.experiments.calibration_run import run_calibration
 
     executor = args.executor or ("dask" if args.scheduler else "local")
@@ -66,6 +68,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_check_model(args: argparse.Namespace) -> int:
+    """``netsim check-model``: run the theory, docking and fact checks, write the validation
+    page; exit 1 if a theory or docking check fails (a fact check too with ``--strict``)."""
     from netsim.experiments.executors import atomic_write
     from netsim.experiments.validation import check_model, validation_page
 

@@ -27,22 +27,24 @@ class Mechanism(Protocol):
 
 
 class MechanismOutputs(Protocol):
-    """What a mechanism may add to a run's outputs (every method is optional).
+    """What a mechanism may add to a run's outputs (every method is optional)."""
 
-    ``worker_columns()`` and ``company_columns()`` return columns (name to array, one entry
-    per worker or company) for the worker and company tables; ``summary(t_months)`` returns
-    headline numbers for ``summary.json``; ``tables()`` returns the mechanism's own tables
-    by name, written as ``<name>.parquet`` (the name must be listed in
-    :data:`netsim.output.folders.RUN_FILES`).
-    """
+    def worker_columns(self) -> dict:
+        """Columns for the worker table: name to an array with one entry per worker."""
+        ...
 
-    def worker_columns(self) -> dict: ...
+    def company_columns(self) -> dict:
+        """Columns for the company table: name to an array with one entry per company."""
+        ...
 
-    def company_columns(self) -> dict: ...
+    def summary(self, t_months: float) -> dict:
+        """Headline numbers for ``summary.json`` at the end of the run (``t_months``)."""
+        ...
 
-    def summary(self, t_months: float) -> dict: ...
-
-    def tables(self) -> dict: ...
+    def tables(self) -> dict:
+        """The mechanism's own tables by name, written as ``<name>.parquet`` (the name must
+        be listed in :data:`netsim.output.folders.RUN_FILES`)."""
+        ...
 
 
 def run_processes(

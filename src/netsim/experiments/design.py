@@ -155,6 +155,7 @@ class ExperimentDesign:
 
     @property
     def name(self) -> str:
+        """The experiment's name (its ``name`` key), which names its output folder."""
         return self.experiment.name
 
     def resolved_dict(self) -> dict[str, Any]:

@@ -44,6 +44,7 @@ class Check:
 
     @property
     def passed(self) -> bool:
+        """Whether the value is finite and within ``tolerance`` of the reference."""
         return bool(np.isfinite(self.value) and abs(self.value - self.reference) <= self.tolerance)
 
 
