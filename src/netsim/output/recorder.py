@@ -1,7 +1,7 @@
 """What a run records: the event log (column lists) and the monthly time series.
 
 Every entry carries its time in months since the start of the run (``time_months``).
-Columns are plain lists while the run goes on (an append costs ~50 ns) and become a
+Columns are typed arrays while the run goes on (an append costs ~50 ns) and become a
 :class:`pandas.DataFrame` with categorical ``kind`` and ``detail`` at the end.
 """
 
@@ -70,16 +70,23 @@ EVENT_COLUMNS = {
 }
 
 
+#: Typecodes of the event log's columns other than 'i' (int32).
+_TYPECODES = {"time_months": "d", "value": "d", "kind": "b", "detail": "b"}
+if max(len(EVENT_KINDS), len(DETAILS)) > 127:  # codes are stored as signed bytes
+    raise RuntimeError("EventLog: more than 127 event kinds or details")
+
+
 class EventLog:
-    """Append-only event log stored as column lists."""
+    """Append-only event log stored as typed column arrays."""
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._kind_code = {k: i for i, k in enumerate(EVENT_KINDS)}
         self._detail_code = {d: i for i, d in enumerate(DETAILS)}
-        # Typed arrays: 4-8 bytes an entry instead of a boxed Python object.
+        # Typed arrays: 1-8 bytes an entry instead of a boxed Python object; kind and detail
+        # are codes of at most 127 names (checked below), so one byte each.
         self.cols: dict[str, array] = {
-            name: array("d" if name in ("time_months", "value") else "i") for name in EVENT_COLUMNS
+            name: array(_TYPECODES.get(name, "i")) for name in EVENT_COLUMNS
         }
         # Bound append methods, in EVENT_COLUMNS order: the log is on the hot path.
         self._append = [self.cols[name].append for name in EVENT_COLUMNS]
@@ -116,13 +123,15 @@ class EventLog:
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame, in event order."""
         c = self.cols
+        # Copies (np.array), not views, of the code columns: a Categorical keeps its codes,
+        # and a view would lock the typed array against the appends of a run that goes on.
         data = {
             "time_months": np.asarray(c["time_months"], dtype=np.float64),
             "kind": pd.Categorical.from_codes(
-                np.asarray(c["kind"], dtype=np.int8), categories=list(EVENT_KINDS)
+                np.array(c["kind"], dtype=np.int8), categories=list(EVENT_KINDS)
             ),
             "detail": pd.Categorical.from_codes(
-                np.asarray(c["detail"], dtype=np.int8), categories=list(DETAILS)
+                np.array(c["detail"], dtype=np.int8), categories=list(DETAILS)
             ),
         }
         for name in ("worker", "company", "vacancy", "other", "hire"):
