@@ -1,4 +1,4 @@
-"""What a run records: the event log (column lists) and the monthly time series.
+"""What a run records: the event log (typed column arrays) and the monthly time series.
 
 Every entry carries its time in months since the start of the run (``time_months``).
 Columns are typed arrays while the run goes on (an append costs ~50 ns) and become a
@@ -84,7 +84,7 @@ class EventLog:
         self._kind_code = {k: i for i, k in enumerate(EVENT_KINDS)}
         self._detail_code = {d: i for i, d in enumerate(DETAILS)}
         # Typed arrays: 1-8 bytes an entry instead of a boxed Python object; kind and detail
-        # are codes of at most 127 names (checked below), so one byte each.
+        # are codes of at most 127 names (checked above the class), so one byte each.
         self.cols: dict[str, array] = {
             name: array(_TYPECODES.get(name, "i")) for name in EVENT_COLUMNS
         }
@@ -123,8 +123,9 @@ class EventLog:
     def to_frame(self) -> pd.DataFrame:
         """The log as a DataFrame, in event order."""
         c = self.cols
-        # Copies (np.array), not views, of the code columns: a Categorical keeps its codes,
+        # The code columns are copied (np.array): a Categorical keeps the codes it is given,
         # and a view would lock the typed array against the appends of a run that goes on.
+        # The other columns may be views: the DataFrame copies them into its blocks.
         data = {
             "time_months": np.asarray(c["time_months"], dtype=np.float64),
             "kind": pd.Categorical.from_codes(
