@@ -160,12 +160,13 @@ def _websocket(n: int, bound_s: float) -> None:
                 print(f"member {s.member}: no confirmation after {s.pressed} presses; "
                       f"its page showed {s.seen.get('netsim-sent', [])[-4:]}")
         board = await lecturer.leaderboard(lambda rows: len(rows) == n + 1)
-        confirmed = sum(not isinstance(r, BaseException) for r in res)
+        confirmed = sum(isinstance(r, int) for r in res)
+        barred = sum(r is None for r in res)  # their page: the employer keeps them off
         await lecturer.click("Pause")
         month = int(re.search(r"Month (\d+)", lecturer.text("netsim-status"))[1])
         taken = sum(int(r[4]) for r in board[1:])
         print(f"students {n}: all joined in {joined:.1f} s; {confirmed} recommendations "
-              f"confirmed by {done:.1f} s")
+              f"confirmed by {done:.1f} s; {barred} kept off the platform by their employer")
         print(f"presses {sum(s.pressed for s in students)}; answers the engine took {taken}; "
               f"run advanced {month - month0} months")
         print(f"server CPU {_cpu_seconds(pid) - cpu0:.1f} s; load {os.getloadavg()}")

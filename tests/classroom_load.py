@@ -73,6 +73,13 @@ def _plain(markup: str) -> str:
     return re.sub(r"<[^>]+>", "", html.unescape(markup)).strip()
 
 
+#: Seconds a student waits for the page's reply to a press before pressing again (every
+#: press gets a reply; a loaded server may take a while).
+REPLY_S = 20.0
+#: What a student's page says when the member's employer keeps its staff off the platform.
+BARRED = "keeps its staff off the platform"
+
+
 class Tab:
     """One page of the app (``path`` under ``url``) as a websocket client; see the module.
 
@@ -219,26 +226,49 @@ class Student(Tab):
         self.member = int(found[1])
         return self.member
 
-    async def recommend(self, timeout_s: float = 60.0) -> int:
+    def barred(self) -> bool:
+        """Whether the page says the member's employer keeps them off the platform (then
+        no vacancy reaches them while they work there)."""
+        return BARRED in self.text("netsim-student-status")
+
+    def confirmed(self, since: int = 0) -> list[str]:
+        """The "You recommended" replies the page showed (from its ``since``-th reply on)."""
+        return [t for t in self.seen.get("netsim-sent", [])[since:]
+                if t.startswith("You recommended")]
+
+    async def recommend(self, timeout_s: float = 60.0) -> int | None:
         """Wait for a vacancy, recommend the ticked contacts, and wait for the page to
-        confirm; the vacancy. Press again on a later vacancy if the first came too late,
-        or if the page never answered the press: a press made just as the server replaced
-        the vacancy shown gets "Too late" (each reply names its press or vacancy, so a
-        reply is never merged away as unchanged text)."""
-        async def once() -> int:
+        confirm; the vacancy. Press again on a later vacancy if the first came too late (a
+        press made just as the server replaced the vacancy shown gets "Too late"; each
+        reply names its press or vacancy, so a reply is never merged away as unchanged
+        text), or if the page did not answer within ``REPLY_S`` and no confirmation
+        arrived since. None if, with no vacancy to answer, the page says the member's
+        employer keeps them off the platform: a member who changed jobs may be reached by
+        no vacancy for the rest of the lecture."""
+        start = len(self.seen.get("netsim-sent", []))
+
+        def vacancy_of(said: str) -> int:
+            return int(re.search(r"for vacancy (\d+)", said)[1])
+
+        async def once() -> int | None:
             while True:
-                await self.wait_for(lambda: self.enabled("Recommend"), timeout_s)
+                await self.wait_for(lambda: self.confirmed(start) or self.enabled("Recommend")
+                                    or self.barred(), timeout_s)
+                if late := self.confirmed(start):  # a slow reply to an earlier press
+                    return vacancy_of(late[0])
+                if not self.enabled("Recommend"):
+                    return None
                 before = len(self.seen.get("netsim-sent", []))
                 await self.click("Recommend")
                 self.pressed += 1
                 try:
                     said = await self.wait_for(lambda b=before: next(
                         (t for t in self.seen.get("netsim-sent", [])[b:]
-                         if t.startswith(("You recommended", "Too late"))), None), 3.0)
+                         if t.startswith(("You recommended", "Too late"))), None), REPLY_S)
                 except TimeoutError:
                     continue
                 if said.startswith("You recommended"):
-                    return int(re.search(r"for vacancy (\d+)", said)[1])
+                    return vacancy_of(said)
 
         self.recommended = await asyncio.wait_for(once(), timeout_s)
         return self.recommended

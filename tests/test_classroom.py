@@ -140,6 +140,42 @@ def test_offers_of_one_month_share_one_answer_window():
     assert later.deadline > time.monotonic() + 20.0  # a new month opens a new window
 
 
+def test_a_vacancy_shown_gets_the_whole_answer_time_from_then():
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")
+    inbox = room.students["t0"].offers
+    room.wait_seconds = 10.0
+    inbox[offer.vacancy].deadline = time.monotonic() + 0.5  # the month's window nearly spent
+    room.shown("t0", offer.vacancy)
+    assert inbox[offer.vacancy].deadline > time.monotonic() + 9.0
+    inbox[offer.vacancy].deadline = closed = time.monotonic() - 0.1  # the window had closed
+    room.shown("t0", offer.vacancy)
+    assert inbox[offer.vacancy].deadline == closed  # shown too late: the engine moved on
+    room.shown("stranger", offer.vacancy)  # no such student: nothing happens
+
+
+def test_the_engine_waits_for_a_shown_vacancy_past_the_months_window():
+    sim, room, _ = _classroom_run(1)
+    offer = _first_offer(sim, room, "t0")
+    member = room.member_of("t0")
+    room.wait_seconds = 5.0
+    room.students["t0"].offers[offer.vacancy].deadline = time.monotonic() + 0.2
+    room.shown("t0", offer.vacancy)
+    timer = threading.Timer(0.6, room.answer, ("t0", offer.vacancy, []))
+    timer.start()
+    assert room.choice(member, offer.vacancy, list(offer.honest)) == []  # the answer, late
+
+
+def test_a_student_learns_their_employer_keeps_them_off_the_platform():
+    sim, room, members = _classroom_run(3)
+    market = sim.platform.market
+    worker = next(i for i, m in enumerate(members) if market.employer(m) >= 0)
+    token, employer = f"t{worker}", market.employer(members[worker])
+    assert room.barred_by(token) is None and room.barred_by("stranger") is None
+    market.set_policy(employer, 0)  # restrict: its staff stay off the platform
+    assert room.barred_by(token) == employer
+
+
 # ---------------------------------------------------------------- putting a friend up for rotation
 def _rotation_run(rule: str, params: dict):
     """A classroom of 10 students under ``rule``, advanced to the first month's end, and the

@@ -255,3 +255,27 @@ def test_the_student_page_puts_only_their_own_placed_friend_up_for_rotation():
     mine = next(line for line in board.splitlines() if f"| {owner.room.member_of(owner.token)} |"
                 in line)
     assert mine.endswith("| 1 |")  # one rotation on the leaderboard
+
+
+def test_the_student_page_says_when_the_employer_keeps_the_member_off_the_platform():
+    from netsim.model.simulation import Simulation
+    from netsim.platform.classroom import Classroom
+    from netsim.ui.classroom import ClassroomHub, StudentSession
+    from test_classroom import PLATFORM
+
+    sim = Simulation(small_scenario(**PLATFORM)).start()
+    hub = ClassroomHub()
+    hub.publish(Classroom().attach(sim.platform))
+    market = sim.platform.market
+    tabs = [StudentSession(hub) for _ in range(5)]
+    for t in tabs:
+        t.join()
+    tab = next(t for t in tabs if market.employer(t.room.member_of(t.token)) >= 0)
+    tab.refresh()
+    assert "off the platform" not in tab.status.object
+    employer = market.employer(tab.room.member_of(tab.token))
+    market.set_policy(employer, 0)
+    tab.refresh()
+    assert f"Your employer, company {employer}, keeps its staff off the platform" in (
+        tab.status.object
+    )

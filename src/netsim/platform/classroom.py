@@ -149,7 +149,9 @@ class Classroom:
         #: the first vacancy of a month to reach a student opens a window this long, and
         #: every answer of that month is awaited until the window closes at the latest (0:
         #: never wait). So 60 students slow the run to about a month per window, not 60.
-        #: Waiting changes no draw, only how fast the run moves.
+        #: A vacancy a page shows before its window closes gets the whole time from then
+        #: (:meth:`shown`), so a month waits two windows at most. Waiting changes no draw,
+        #: only how fast the run moves.
         self.wait_seconds = float(wait_seconds)
         self._window = (-1, 0.0)  # (month, wall-clock end of its answer window)
         self._lock = threading.Lock()
@@ -213,6 +215,16 @@ class Classroom:
             st = self.students.get(token)
             return None if st is None else st.member
 
+    def barred_by(self, token: str) -> int | None:
+        """The company that keeps the member of student ``token`` off the platform now (its
+        employer restricts referrals, so no vacancy reaches them while they work there), or
+        None if the member may refer (or the student has not joined)."""
+        member = self.member_of(token)
+        if member is None or self.platform is None:
+            return None
+        market = self.platform.market
+        return None if _may_refer(market, member) else int(market.employer(member))
+
     def pending(self, token: str) -> list[Offer]:
         """The offers waiting for the student ``token``, newest first (copies)."""
         with self._lock:
@@ -220,6 +232,22 @@ class Classroom:
             if st is None:
                 return []
             return [Offer(**vars(o)) for o in reversed(st.offers.values())]
+
+    def shown(self, token: str, vacancy: int) -> None:
+        """The page of the student ``token`` shows ``vacancy`` now: they get the whole
+        answer time (``wait_seconds``) from this moment.
+
+        The page learns of a vacancy at its next refresh (once a second, later on a loaded
+        server), which would otherwise eat into the month's window before the student saw
+        anything. Only an offer still open is extended, so a month waits at most two
+        windows in wall-clock time.
+        """
+        with self._lock:
+            st = self.students.get(token)
+            offer = None if st is None else st.offers.get(vacancy)
+            now = time.monotonic()
+            if offer is not None and offer.answer is None and now < offer.deadline:
+                offer.deadline = max(offer.deadline, now + self.wait_seconds)
 
     def answer(self, token: str, vacancy: int, contacts: list[int]) -> None:
         """The student ``token`` recommends ``contacts`` for ``vacancy``.

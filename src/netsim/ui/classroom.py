@@ -219,9 +219,16 @@ class StudentSession:
         market = room.platform.market
         contacts = market.contacts(member)
         seeking = sum(STATES[market.state(k)] == "seeking" for k in contacts)
+        barred = room.barred_by(self.token)
+        why = (
+            ""
+            if barred is None
+            else f" Your employer, company {barred}, keeps its staff off the platform: no "
+            "vacancy reaches you while you work there."
+        )
         self.status.object = (
             f"You are member **{member}** with {len(contacts)} contacts "
-            f"({seeking} seeking work){earned}."
+            f"({seeking} seeking work){earned}.{why}"
         )
         self._show_placements(room, market.now)
         offers = room.pending(self.token)
@@ -244,6 +251,7 @@ class StudentSession:
         self.pick.options = {_contact_label(room, k): k for k in waiting.fitting}
         self.pick.value = list(waiting.honest)
         self.send_b.disabled = False
+        room.shown(self.token, waiting.vacancy)  # the answer time counts from now
 
     def send(self) -> None:
         """Recommend the ticked contacts for the vacancy shown."""
