@@ -132,11 +132,11 @@ def test_docs_never_replaces_a_page_it_did_not_generate(tmp_path, monkeypatch, c
     assert main(["docs"]) == 0 and main(["docs", "--check"]) == 0
 
 
-def _public_names_without_docs() -> list[str]:
-    """Public modules, classes, functions and methods of netsim that have no docstring.
+def _public_objects():
+    """Every public module, class, function and method of netsim, as (dotted name, object).
 
-    A method that overrides a documented one (a plug-in's ``recommend``, say) inherits its
-    docstring from the base class, as :func:`inspect.getdoc` gives it.
+    A method is read through its class (``getattr``), so :func:`inspect.getdoc` gives a
+    method that overrides a documented one (a plug-in's ``recommend``, say) the base text.
     """
     import importlib
     import inspect
@@ -144,33 +144,33 @@ def _public_names_without_docs() -> list[str]:
 
     import netsim
 
-    missing = []
     for info in pkgutil.walk_packages(netsim.__path__, "netsim."):
         if info.name.endswith("__main__"):
             continue
         module = importlib.import_module(info.name)
-        if not inspect.getdoc(module):
-            missing.append(info.name)
+        yield info.name, module
         for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != info.name:
+            defined_here = getattr(obj, "__module__", None) == info.name
+            if name.startswith("_") or not defined_here:
                 continue
             if not (inspect.isclass(obj) or inspect.isfunction(obj)):
                 continue
-            if not inspect.getdoc(obj):
-                missing.append(f"{info.name}.{name}")
-            if inspect.isclass(obj):
-                for attr, member in vars(obj).items():
-                    method = inspect.isfunction(member) or isinstance(
-                        member, property | staticmethod | classmethod
-                    )
-                    # getdoc, through the class, finds the text of the base method overridden.
-                    if (
-                        method
-                        and not attr.startswith("_")
-                        and not inspect.getdoc(getattr(obj, attr))
-                    ):
-                        missing.append(f"{info.name}.{name}.{attr}")
-    return missing
+            yield f"{info.name}.{name}", obj
+            if not inspect.isclass(obj):
+                continue
+            for attr, member in vars(obj).items():
+                kinds = property | staticmethod | classmethod
+                if not attr.startswith("_") and (
+                    inspect.isfunction(member) or isinstance(member, kinds)
+                ):
+                    yield f"{info.name}.{name}.{attr}", getattr(obj, attr)
+
+
+def _public_names_without_docs() -> list[str]:
+    """Public modules, classes, functions and methods of netsim that have no docstring."""
+    import inspect
+
+    return [name for name, obj in _public_objects() if not inspect.getdoc(obj)]
 
 
 def test_every_public_name_has_a_docstring():

@@ -50,9 +50,7 @@ def _moment(name: str, unit: str, definition: str):
     def register(fn):
         MOMENTS[name] = Moment(name, unit, definition, fn)
         # The registered definition is the function's docstring: one text, in both places.
-        fn.__doc__ = fn.__doc__ or (
-            f"{definition} Unit: {unit}; months before ``burn_in`` (months) are left out."
-        )
+        fn.__doc__ = f"{definition} Unit: {unit}; months before ``burn_in`` (months) are left out."
         return fn
 
     return register
