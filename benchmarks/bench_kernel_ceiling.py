@@ -30,7 +30,7 @@ import statistics
 import time
 
 import numpy as np
-import simpy
+from bench_core import bare_simpy_seconds_per_event
 
 try:
     from numba import njit
@@ -39,6 +39,9 @@ except ImportError as exc:  # pragma: no cover - a benchmark's own dependency
 
 SEPARATION_RATE = 1 / 40  # per month
 HIRE_RATE = 1 / 2  # per month of search
+
+# A worker's numbers, as columns of ``rec[w, f]``.
+EMPLOYER, SINCE, SALARY, INCOME, JOBS = range(5)
 
 
 @njit(cache=True)
@@ -58,152 +61,109 @@ def _sift_down(ht, hw, size, pos):
 
 
 @njit(cache=True)
-def run_kernel(n, m, horizon, seed, indptr, indices):
-    """Run the loop to ``horizon`` months; return the number of events and a checksum."""
-    np.random.seed(seed)
-    state = np.zeros(n, np.int8)
-    employer = np.full(n, -1, np.int64)
-    since = np.zeros(n)
-    salary = np.zeros(n)
-    income = np.zeros(n)
-    n_jobs = np.zeros(n, np.int64)
-    staff = np.zeros(m, np.int64)
-    ht = np.empty(n)
-    hw = np.empty(n, np.int64)
-    for w in range(n):
+def _populate(rec, state, staff):
+    """94% of the workers employed at a uniformly random company at time 0."""
+    for w in range(len(state)):
+        rec[w, EMPLOYER] = -1.0
         if np.random.random() < 0.94:
-            c = np.random.randint(m)
-            state[w], employer[w], salary[w] = 1, c, 4000.0 + 1000.0 * np.random.random()
+            c = np.random.randint(len(staff))
+            state[w] = 1
+            rec[w, EMPLOYER], rec[w, SALARY] = c, 4000.0 + 1000.0 * np.random.random()
             staff[c] += 1
-            ht[w] = np.random.exponential(1 / SEPARATION_RATE)
-        else:
-            ht[w] = np.random.exponential(1 / HIRE_RATE)
-        hw[w] = w
-    for pos in range(n // 2 - 1, -1, -1):
-        _sift_down(ht, hw, n, pos)
-    events = 0
-    check = 0
-    while ht[0] < horizon:
-        t, w = ht[0], hw[0]
-        events += 1
-        if state[w] == 1:
-            c = employer[w]
-            staff[c] -= 1
-            income[w] += salary[w] * (t - since[w])
-            state[w], employer[w] = 0, -1
-            ht[0] = t + np.random.exponential(1 / HIRE_RATE)
-        else:
-            employed = 0
-            for k in range(indptr[w], indptr[w + 1]):
-                employed += state[indices[k]]
-            check += employed
-            c = np.random.randint(m)
-            state[w], employer[w], since[w] = 1, c, t
-            salary[w] = 4000.0 + 1000.0 * np.random.random()
-            n_jobs[w] += 1
-            staff[c] += 1
-            ht[0] = t + np.random.exponential(1 / SEPARATION_RATE)
-        _sift_down(ht, hw, n, 0)
-    return events, check
 
 
 @njit(cache=True)
-def run_records(n, m, horizon, seed, indptr, indices):
-    """:func:`run_kernel` with a worker's numbers laid out together (one row of ``rec`` a
-    worker: state, employer, since, salary, income, jobs), one or two cache lines an event
-    instead of one a field; the contacts' states stay in a byte array of their own."""
+def _separate(rec, state, staff, w, t):
+    """Worker w leaves their company at time t (months); salary booked."""
+    staff[int(rec[w, EMPLOYER])] -= 1
+    rec[w, INCOME] += rec[w, SALARY] * (t - rec[w, SINCE])
+    state[w] = 0
+    rec[w, EMPLOYER] = -1.0
+
+
+@njit(cache=True)
+def _hire(rec, state, staff, indptr, indices, w, t):
+    """Worker w, seeking, scans their contacts (as word of mouth does) and is hired at a
+    random company at time t; returns how many contacts are employed."""
+    employed = 0
+    for k in range(indptr[w], indptr[w + 1]):
+        employed += state[indices[k]]
+    c = np.random.randint(len(staff))
+    state[w] = 1
+    rec[w, EMPLOYER], rec[w, SINCE] = c, t
+    rec[w, SALARY] = 4000.0 + 1000.0 * np.random.random()
+    rec[w, JOBS] += 1.0
+    staff[c] += 1
+    return employed
+
+
+@njit(cache=True)
+def run_heap(rec, m, horizon, seed, indptr, indices):
+    """A timer per worker in a binary heap, to ``horizon`` months; returns the number of
+    events and a checksum. ``rec[w, f]`` holds worker w's numbers in either layout."""
     np.random.seed(seed)
-    rec = np.zeros((n, 6))
+    n = rec.shape[0]
     state = np.zeros(n, np.int8)  # read by the contact scan: one byte a worker
     staff = np.zeros(m, np.int64)
+    _populate(rec, state, staff)
     ht = np.empty(n)
-    hw = np.empty(n, np.int64)
+    hw = np.arange(n)
     for w in range(n):
-        rec[w, 1] = -1.0
-        if np.random.random() < 0.94:
-            c = np.random.randint(m)
-            state[w] = 1
-            rec[w, 0], rec[w, 1], rec[w, 3] = 1.0, c, 4000.0 + 1000.0 * np.random.random()
-            staff[c] += 1
-            ht[w] = np.random.exponential(1 / SEPARATION_RATE)
-        else:
-            ht[w] = np.random.exponential(1 / HIRE_RATE)
-        hw[w] = w
+        ht[w] = np.random.exponential(1 / (SEPARATION_RATE if state[w] else HIRE_RATE))
     for pos in range(n // 2 - 1, -1, -1):
         _sift_down(ht, hw, n, pos)
-    events = 0
-    check = 0
+    events = check = 0
     while ht[0] < horizon:
         t, w = ht[0], hw[0]
         events += 1
         if state[w] == 1:
-            c = int(rec[w, 1])
-            staff[c] -= 1
-            rec[w, 4] += rec[w, 3] * (t - rec[w, 2])
-            state[w] = 0
-            rec[w, 0], rec[w, 1] = 0.0, -1.0
+            _separate(rec, state, staff, w, t)
             ht[0] = t + np.random.exponential(1 / HIRE_RATE)
         else:
-            employed = 0
-            for k in range(indptr[w], indptr[w + 1]):
-                employed += state[indices[k]]
-            check += employed
-            c = np.random.randint(m)
-            state[w] = 1
-            rec[w, 0], rec[w, 1], rec[w, 2] = 1.0, c, t
-            rec[w, 3] = 4000.0 + 1000.0 * np.random.random()
-            rec[w, 5] += 1.0
-            staff[c] += 1
+            check += _hire(rec, state, staff, indptr, indices, w, t)
             ht[0] = t + np.random.exponential(1 / SEPARATION_RATE)
         _sift_down(ht, hw, n, 0)
     return events, check
 
 
 @njit(cache=True)
-def run_aggregate(n, m, horizon, seed, indptr, indices):
+def run_aggregate(rec, m, horizon, seed, indptr, indices):
     """The same process without a timer per worker: one aggregate Poisson stream at rate
     ``n * HIRE_RATE`` picks a uniformly random worker, who acts with probability
     (own rate) / ``HIRE_RATE`` (thinning; the same law as one timer per worker)."""
     np.random.seed(seed)
+    n = rec.shape[0]
     state = np.zeros(n, np.int8)
-    employer = np.full(n, -1, np.int64)
-    since = np.zeros(n)
-    salary = np.zeros(n)
-    income = np.zeros(n)
-    n_jobs = np.zeros(n, np.int64)
     staff = np.zeros(m, np.int64)
-    for w in range(n):
-        if np.random.random() < 0.94:
-            c = np.random.randint(m)
-            state[w], employer[w], salary[w] = 1, c, 4000.0 + 1000.0 * np.random.random()
-            staff[c] += 1
+    _populate(rec, state, staff)
     keep_employed = SEPARATION_RATE / HIRE_RATE
     mean_gap = 1 / (n * HIRE_RATE)
     t = np.random.exponential(mean_gap)
-    events = 0
-    check = 0
+    events = check = 0
     while t < horizon:
         w = np.random.randint(n)
-        if state[w] == 1:
-            if np.random.random() < keep_employed:
-                events += 1
-                c = employer[w]
-                staff[c] -= 1
-                income[w] += salary[w] * (t - since[w])
-                state[w], employer[w] = 0, -1
-        else:
+        if state[w] == 0:
             events += 1
-            employed = 0
-            for k in range(indptr[w], indptr[w + 1]):
-                employed += state[indices[k]]
-            check += employed
-            c = np.random.randint(m)
-            state[w], employer[w], since[w] = 1, c, t
-            salary[w] = 4000.0 + 1000.0 * np.random.random()
-            n_jobs[w] += 1
-            staff[c] += 1
+            check += _hire(rec, state, staff, indptr, indices, w, t)
+        elif np.random.random() < keep_employed:
+            events += 1
+            _separate(rec, state, staff, w, t)
         t += np.random.exponential(mean_gap)
     return events, check
+
+
+def worker_numbers(n: int, layout: str) -> np.ndarray:
+    """``rec[w, f]`` for n workers: a field's numbers together (``columns``, as netsim's typed
+    arrays) or a worker's numbers together (``records``)."""
+    return np.zeros((n, 5)) if layout == "records" else np.zeros((5, n)).T
+
+
+#: ``--queue`` choices: the loop and the layout of a worker's numbers.
+KERNELS = {
+    "heap": (run_heap, "columns"),
+    "records": (run_heap, "records"),
+    "aggregate": (run_aggregate, "columns"),
+}
 
 
 def random_graph(n: int, degree: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -217,30 +177,15 @@ def random_graph(n: int, degree: float, seed: int) -> tuple[np.ndarray, np.ndarr
     return indptr.astype(np.int64), dst[order].astype(np.int64)
 
 
-def bare_simpy_us(n_events: int = 200_000) -> float:
-    """Microseconds per bare SimPy timeout event in this process (the issue's yardstick)."""
-    env = simpy.Environment()
-
-    def loop(env):
-        for _ in range(n_events):
-            yield env.timeout(1.0)
-
-    env.process(loop(env))
-    start = time.perf_counter()
-    env.run()
-    return (time.perf_counter() - start) / n_events * 1e6
-
-
-KERNELS = {"heap": run_kernel, "records": run_records, "aggregate": run_aggregate}
-
-
 def measure(n: int, horizon: float, degree: float, seed: int, queue: str = "heap") -> dict:
     """One run at ``n`` workers (companies ``n // 20``): events, µs per event, ratio."""
     indptr, indices = random_graph(n, degree, seed)
+    kernel, layout = KERNELS[queue]
+    rec = worker_numbers(n, layout)
     start = time.perf_counter()
-    events, _ = KERNELS[queue](n, max(1, n // 20), horizon, seed, indptr, indices)
+    events, _ = kernel(rec, max(1, n // 20), horizon, seed, indptr, indices)
     wall = time.perf_counter() - start
-    bare = bare_simpy_us()
+    bare = bare_simpy_seconds_per_event(200_000) * 1e6
     us = wall / events * 1e6
     return {
         "queue": queue,
@@ -269,7 +214,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
 
-    KERNELS[args.queue](1000, 50, 1.0, 0, *random_graph(1000, args.degree, 0))  # compile
+    kernel, layout = KERNELS[args.queue]
+    kernel(worker_numbers(1000, layout), 50, 1.0, 0, *random_graph(1000, args.degree, 0))
     rounds = [
         [measure(n, args.horizon, args.degree, args.seed, args.queue) for n in args.sizes]
         for _ in range(args.repeat)
