@@ -59,9 +59,9 @@ def fitted_exponent(ns: list[float], ts: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
-def _exponent(runs: list[dict], key: str) -> float:
-    """Fitted exponent of ``runs[...][key]`` (a time in seconds) against the worker count."""
-    return fitted_exponent([r["workers"] for r in runs], [r[key] for r in runs])
+def _exponent(runs: list[dict]) -> float:
+    """Fitted exponent of the runs' wall time against their worker count."""
+    return fitted_exponent([r["workers"] for r in runs], [r["wall_s"] for r in runs])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,16 +103,15 @@ def main(argv: list[str] | None = None) -> None:
     big = [k for k, n in enumerate(args.sizes) if n >= 100_000]
     if len(big) >= 2:
         print()
-        b = _exponent([rows[k] for k in big], "wall_s")
-        per_round = sorted(_exponent([rnd[k] for k in big], "wall_s") for rnd in rounds)
+        b = _exponent([rows[k] for k in big])
+        per_round = sorted(_exponent([rnd[k] for k in big]) for rnd in rounds)
         print(
             f"fitted exponent of wall time, n >= 100,000: {b:.3f} (target <= 1.05); per round: "
             f"{', '.join(f'{x:.3f}' for x in per_round)} "
             f"(median {statistics.median(per_round):.3f})"
         )
     if len(rows) >= 2:
-        b = fitted_exponent([r["workers"] for r in rows], [r["wall_s"] for r in rows])
-        print(f"fitted exponent of wall time, all sizes: {b:.3f}")
+        print(f"fitted exponent of wall time, all sizes: {_exponent(rows):.3f}")
 
 
 if __name__ == "__main__":
