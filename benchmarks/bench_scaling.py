@@ -59,8 +59,8 @@ def fitted_exponent(ns: list[float], ts: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
 
 
-def _exponent(runs: list[dict]) -> float:
-    """Fitted exponent of the runs' wall time against their worker count."""
+def wall_exponent(runs: list[dict]) -> float:
+    """Fitted exponent of the runs' ``wall_s`` against their ``workers``."""
     return fitted_exponent([r["workers"] for r in runs], [r["wall_s"] for r in runs])
 
 
@@ -103,15 +103,15 @@ def main(argv: list[str] | None = None) -> None:
     big = [k for k, n in enumerate(args.sizes) if n >= 100_000]
     if len(big) >= 2:
         print()
-        b = _exponent([rows[k] for k in big])
-        per_round = sorted(_exponent([rnd[k] for k in big]) for rnd in rounds)
+        b = wall_exponent([rows[k] for k in big])
+        per_round = sorted(wall_exponent([rnd[k] for k in big]) for rnd in rounds)
         print(
             f"fitted exponent of wall time, n >= 100,000: {b:.3f} (target <= 1.05); per round: "
             f"{', '.join(f'{x:.3f}' for x in per_round)} "
             f"(median {statistics.median(per_round):.3f})"
         )
     if len(rows) >= 2:
-        print(f"fitted exponent of wall time, all sizes: {_exponent(rows):.3f}")
+        print(f"fitted exponent of wall time, all sizes: {wall_exponent(rows):.3f}")
 
 
 if __name__ == "__main__":
