@@ -132,6 +132,10 @@ def test_docs_never_replaces_a_page_it_did_not_generate(tmp_path, monkeypatch, c
     assert main(["docs"]) == 0 and main(["docs", "--check"]) == 0
 
 
+#: Class attributes that are methods besides plain functions.
+_METHOD_KINDS = property | staticmethod | classmethod
+
+
 def _public_objects():
     """Every public module, class, function and method of netsim, as (dotted name, object).
 
@@ -159,9 +163,8 @@ def _public_objects():
             if not inspect.isclass(obj):
                 continue
             for attr, member in vars(obj).items():
-                kinds = property | staticmethod | classmethod
                 if not attr.startswith("_") and (
-                    inspect.isfunction(member) or isinstance(member, kinds)
+                    inspect.isfunction(member) or isinstance(member, _METHOD_KINDS)
                 ):
                     yield f"{info.name}.{name}.{attr}", getattr(obj, attr)
 
