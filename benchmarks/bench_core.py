@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_core.py                 # the 100,000-worker target scenario
     python benchmarks/bench_core.py --workers 20000 # a quicker look
     python benchmarks/bench_core.py --workers 1000000 --companies 50000 --json
+    python benchmarks/bench_core.py --kernel python # the Python market (same results)
 
 With ``--json`` the last line printed is one JSON object with every figure (``wall_s``,
 ``peak_rss_mb``, ``overhead_ratio``, ``bare_simpy_us_per_event``, ``events``, ...), which
@@ -62,6 +63,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--horizon", type=float, help="resize: horizon in months")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument(
+        "--kernel",
+        choices=("auto", "compiled", "python"),
+        default="auto",
+        help="which market runs the events (same results; see netsim.kernel)",
+    )
+    ap.add_argument(
         "--json", action="store_true", help="print the figures as one JSON object on the last line"
     )
     ap.add_argument("--save", metavar="FILE", help="also write the figures to this JSON file")
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict:
     # CPU time of this process next to wall time: on a shared machine wall time is noisy,
     # CPU time much less so (compare before/after by CPU time, in interleaved pairs).
     c0, t0 = time.process_time(), time.perf_counter()
-    sim = Simulation(sc, args.seed)
+    sim = Simulation(sc, args.seed, kernel=args.kernel)
     c1, t1 = time.process_time(), time.perf_counter()
     sim.run()
     c2, t2 = time.process_time(), time.perf_counter()
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
         "companies": sc.companies.count,
         "horizon_months": sc.horizon_months,
         "burn_in_months": sc.burn_in_months,
+        "kernel": "compiled" if sim.kernel is not None else "python",
         "build_s": round(t1 - t0, 2),
         "run_s": round(t2 - t1, 2),
         "tables_s": round(t3 - t2, 2),

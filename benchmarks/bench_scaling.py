@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def measure(workers: int, horizon: float) -> dict:
+def measure(workers: int, horizon: float, kernel: str = "auto") -> dict:
     """Run ``bench_core.py`` for one size in a fresh interpreter; return its JSON figures."""
     cmd = [
         sys.executable,
@@ -45,6 +45,8 @@ def measure(workers: int, horizon: float) -> dict:
         str(max(1, workers // 20)),
         "--horizon",
         str(horizon),
+        "--kernel",
+        kernel,
         "--json",
     ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -74,11 +76,12 @@ def main(argv: list[str] | None = None) -> None:
         default=1,
         help="rounds, each running every size once (medians reported)",
     )
+    ap.add_argument("--kernel", choices=("auto", "compiled", "python"), default="auto")
     args = ap.parse_args(argv)
 
     rounds = []
     for _ in range(args.repeat):
-        rounds.append([measure(n, args.horizon) for n in args.sizes])
+        rounds.append([measure(n, args.horizon, args.kernel) for n in args.sizes])
         for r in rounds[-1]:
             print(json.dumps(r), file=sys.stderr, flush=True)
     rows = []

@@ -38,6 +38,7 @@ LAYERS = (
     "world",
     "output",
     "market",
+    "kernel",
     "mechanisms",
     "platform",
     "model",

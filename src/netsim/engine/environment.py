@@ -88,6 +88,9 @@ class ModelEnvironment(simpy.Environment):
         self._slot = floor(initial_time * self._per_month)
         self._later: dict[int, list[tuple[float, int, Callable[[Any, Any], None], Any, Any]]] = {}
         self._later_keys: list[int] = []
+        #: ``kernel(until)`` runs a compiled kernel's events due before ``until`` (SimPy's
+        #: next event, months) ahead of each SimPy step; None without a kernel.
+        self.kernel: Callable[[float], None] | None = None
 
     def call_in(self, delay: float, fn: Callable[[Any, Any], None], a: Any, b: Any) -> None:
         """Call ``fn(a, b)`` after ``delay`` months (ordered as a SimPy ``Timeout`` would be)."""
@@ -135,6 +138,8 @@ class ModelEnvironment(simpy.Environment):
 
     def step(self) -> None:
         """Run every timer due before SimPy's next event, then process that event."""
+        if self.kernel is not None:
+            self.kernel(self._queue[0][0] if self._queue else inf)
         timers = self._timers
         if timers or self._later_keys:
             queue = self._queue

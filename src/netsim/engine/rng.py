@@ -9,6 +9,7 @@ pre-drawn blocks because a scalar call into NumPy costs about a microsecond.
 
 from __future__ import annotations
 
+from collections import deque
 from itertools import chain
 
 import numpy as np
@@ -31,7 +32,8 @@ STREAMS = (
     "invites",
 )
 
-_BLOCK = 1 << 14
+#: Draws per block of :class:`FastStream` (the compiled kernel draws the same blocks).
+BLOCK = 1 << 14
 
 
 def spawn_generators(seed: int) -> dict[str, np.random.Generator]:
@@ -43,14 +45,44 @@ def spawn_generators(seed: int) -> dict[str, np.random.Generator]:
     }
 
 
-def _scalars(draw, block: int = _BLOCK):
-    """A C-level ``next()`` over ``draw(block)`` blocks, drawn one block at a time when needed.
+class _Blocks:
+    """The blocks behind one of :class:`FastStream`'s scalar draws, the current one exposed.
 
-    ``chain.from_iterable`` over ``iter(callable, sentinel)`` serves each number without a
-    Python frame (~50 ns against ~120 ns for a method), and draws the next block only when
-    the last is used up, as a hand-written index would.
+    :attr:`next` is a C-level ``next()``: ``chain.from_iterable`` over ``iter(callable,
+    sentinel)`` serves each number without a Python frame (~50 ns against ~120 ns for a
+    method) and draws the next block only when the last is used up, as a hand-written index
+    would. The current block and the iterator over it are kept, so that the compiled kernel
+    (:mod:`netsim.kernel`) can take the stream over at any point and hand it back.
     """
-    return chain.from_iterable(iter(lambda: draw(block).tolist(), None)).__next__
+
+    __slots__ = ("draw", "current", "it", "pending", "next")
+
+    def __init__(self, draw) -> None:
+        self.draw = draw
+        self.current = np.empty(0)
+        self.it = iter(())
+        self.pending: np.ndarray | None = None
+        self.next = chain.from_iterable(iter(self._block, None)).__next__
+
+    def _block(self):
+        if self.pending is not None:
+            self.current, self.pending = self.pending, None
+        else:
+            self.current = self.draw(BLOCK)
+        self.it = iter(self.current.tolist())
+        return self.it
+
+    def position(self) -> tuple[np.ndarray, int]:
+        """The current block and the index of its next unused number."""
+        if self.pending is not None:  # handed back by the kernel, not yet drawn from
+            return self.pending, 0
+        return self.current, len(self.current) - self.it.__length_hint__()
+
+    def resume(self, block: np.ndarray, pos: int) -> None:
+        """Go on from ``block[pos]`` (then fresh blocks), as the kernel left the stream."""
+        deque(self.it, maxlen=0)  # used up: the chain asks _block for the next one
+        self.current = np.empty(0)
+        self.pending = np.asarray(block[pos:])
 
 
 class FastStream:
@@ -62,15 +94,21 @@ class FastStream:
     :attr:`normal` (a standard normal) are plain callables, the cheapest call Python has.
     """
 
-    __slots__ = ("gen", "random", "normal", "_exp1")
+    __slots__ = ("gen", "random", "normal", "_exp1", "blocks")
 
     def __init__(self, gen: np.random.Generator) -> None:
         self.gen = gen
+        #: The uniform, exponential and normal blocks (their positions: see :class:`_Blocks`).
+        self.blocks = (
+            _Blocks(gen.random),
+            _Blocks(gen.standard_exponential),
+            _Blocks(gen.standard_normal),
+        )
         #: ``random()``: a uniform draw on [0, 1).
-        self.random = _scalars(gen.random)
+        self.random = self.blocks[0].next
         #: ``normal()``: a standard normal draw.
-        self.normal = _scalars(gen.standard_normal)
-        self._exp1 = _scalars(gen.standard_exponential)
+        self.normal = self.blocks[2].next
+        self._exp1 = self.blocks[1].next
 
     def exponential(self, rate: float) -> float:
         """An exponential waiting time with the given rate (mean ``1/rate``)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from netsim.engine.gctools import gc_relaxed
 from netsim.engine.hooks import Hire, Hooks, MonthEnd, Separation
 from netsim.engine.loop import Mechanism, run_processes
 from netsim.engine.rng import spawn_generators
+from netsim.kernel import attach_kernel
 from netsim.market.labour_market import LabourMarket
 from netsim.market.state import EMPLOYED, STATES, V_INTERNAL
 from netsim.mechanisms.campaigns import Campaigns
@@ -41,6 +43,9 @@ from netsim.world.edgelist import edge_frame
 from netsim.world.netstats import network_statistics
 from netsim.world.population import POLICIES, SIZE_CLASSES, with_dormant_companies
 
+if TYPE_CHECKING:
+    from netsim.kernel.bridge import CompiledMarket
+
 __all__ = ["Simulation", "Hire", "Separation", "EMPLOYED", "STATES"]
 
 
@@ -51,7 +56,9 @@ class Simulation(LabourMarket):
     Mechanisms subscribe to :attr:`hooks` (see :mod:`netsim.engine.hooks`).
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, seed: int | None = None, kernel: str | None = None
+    ) -> None:
         sc = scenario
         self.seed = scenario.seed if seed is None else int(seed)
         gens = spawn_generators(self.seed)
@@ -108,6 +115,11 @@ class Simulation(LabourMarket):
                 self.populate(gens["population"])
         else:
             self.populate(gens["population"])
+        #: The compiled kernel that runs the market's events (:mod:`netsim.kernel`), or None
+        #: when the Python market runs them; chosen when the run starts (``kernel``: 'auto',
+        #: 'compiled' or 'python'; see :func:`netsim.kernel.attach_kernel`).
+        self.kernel: CompiledMarket | None = None
+        self._kernel_choice = kernel
 
     # ------------------------------------------------------------------ burn-in
     @contextmanager
@@ -145,6 +157,8 @@ class Simulation(LabourMarket):
             mechanism.start()
             for proc in mechanism.processes():
                 self.env.process(proc)
+        if self.kernel is not None:
+            self.kernel.launch()
 
     def _open_lists(self) -> list[list[list[int]]]:
         """The per-company lists of open vacancies (positions, and projects if any)."""
@@ -158,24 +172,44 @@ class Simulation(LabourMarket):
         while m < 0:  # the burn-in: no record, the month's counters are dropped
             yield self.env.timeout(1.0)
             m += 1
-            self.timers.release(m)
+            self._month_start(m)
             self.month.reset()
-            self.vacancy_sampler.rebuild()
-            if self.freelancers:
-                self.project_sampler.rebuild()
+            self._rebuild_samplers()
             if m == 0:
                 self._launch()
+        self._sync_kernel()
         self._record_month(0)
         while m + 1 <= horizon:
             yield self.env.timeout(1.0)
             m += 1
-            self.timers.release(m)
+            self._month_start(m)
             self._record_month(m, with_network=every > 0 and m % every < 1e-9)
-            self.vacancy_sampler.rebuild()
-            if self.freelancers:
-                self.project_sampler.rebuild()
+            self._rebuild_samplers()
             if self._progress is not None:
                 self._progress(float(m))
+
+    def _sync_kernel(self) -> None:
+        """Write the compiled kernel's state back into the Python market (if there is one)."""
+        if self.kernel is not None:
+            self.kernel.sync()
+
+    def _month_start(self, m: int) -> None:
+        """The start of month m: the Python state brought up to date, far timers released."""
+        if self.kernel is not None:
+            # The staff and vacancy lists only if a month_end listener may read them.
+            self.kernel.sync(lists=bool(self.hooks.month_end))
+            self.kernel.release_workers(m)
+        else:
+            self.timers.release(m)
+
+    def _rebuild_samplers(self) -> None:
+        """The monthly rebuild of the vacancy samplers (clears accumulated rounding)."""
+        if self.kernel is not None:
+            self.kernel.rebuild_sampler()
+        else:
+            self.vacancy_sampler.rebuild()
+        if self.freelancers:
+            self.project_sampler.rebuild()
 
     def _record_month(self, m: int, with_network: bool = False) -> None:
         t = self.env.now
@@ -243,10 +277,14 @@ class Simulation(LabourMarket):
             return self.start(progress).advance(self.sc.horizon_months)
         self._progress = progress
         run_processes(self.env, self._start_processes(), self.sc.horizon_months + 1e-9)
+        self._sync_kernel()
         return self
 
     def _start_processes(self) -> list:
-        procs = [*self.processes(), self._month_process()]
+        # Chosen now, when every mechanism and listener has subscribed to the hooks.
+        self.kernel = attach_kernel(self, self.burn_in, self._kernel_choice)
+        market = self.kernel.processes() if self.kernel is not None else self.processes()
+        procs = [*market, self._month_process()]
         if self.burn_in:
             return procs  # the mechanisms launch at month 0 (:meth:`_launch`)
         for mechanism in self.mechanisms:
@@ -268,6 +306,7 @@ class Simulation(LabourMarket):
             # with the first advance), so later times are as without burn-in, bit for bit.
             with gc_relaxed(), self._muted_hooks():
                 self.env.run(until=0.0)
+            self._sync_kernel()
         return self
 
     def advance(self, to_months: float) -> Simulation:
@@ -276,6 +315,7 @@ class Simulation(LabourMarket):
         if until > self.env.now:
             with gc_relaxed():
                 self.env.run(until=until)
+            self._sync_kernel()
         return self
 
     @property

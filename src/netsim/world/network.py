@@ -267,6 +267,47 @@ class SocialNetwork(TieDecay, TieReadouts):
             self._schedule(key, strength, time_months)
         return True
 
+    def add_ties(self, us: list[int], vs: list[int], strength: float, origin: str, times) -> int:
+        """:meth:`add_tie` for each ``(us[k], vs[k], times[k])`` in order; returns how many
+        were new. The same network results as the calls one by one, at a fraction of their
+        cost (the compiled kernel replays its colleague ties with it every month).
+        """
+        n = self.n
+        if self.half_life or any(
+            not (0 <= u < n and 0 <= v < n) or u == v for u, v in zip(us, vs, strict=True)
+        ):  # decay or a bad pair (add_tie raises on it): one by one
+            k = len(us)
+            return sum(map(self.add_tie, us, vs, [strength] * k, [origin] * k, times))
+        code = self._code(origin)
+        index, s_, r_, nb = self._index, self._s, self._r, self.neighbours
+        comp, changed = self._components, self._changed
+        u_col, v_col, o_col, t_col = self._u, self._v, self._o, self._t
+        added = 0
+        for u, v, t in zip(us, vs, times, strict=True):
+            lo, hi = (u, v) if u < v else (v, u)
+            key = lo * n + hi
+            row = index.get(key)
+            if row is not None:
+                if strength > s_[row]:
+                    s_[row] = strength
+                r_[row] = t
+                continue
+            index[key] = len(u_col)
+            u_col.append(lo)
+            v_col.append(hi)
+            s_.append(strength)
+            o_col.append(code)
+            t_col.append(t)
+            r_.append(t)
+            nb[u].append(v)
+            nb[v].append(u)
+            if comp is not None:
+                comp.join(u, v)
+            if changed is not None:
+                self._mark_changed(u, v)
+            added += 1
+        return added
+
     def refresh(self, u: int, v: int, time_months: float) -> bool:
         """Refresh the tie ``u``–``v`` at ``time_months``: its decay clock restarts from its
         stored strength. Returns False (and does nothing) if there is no such tie."""
