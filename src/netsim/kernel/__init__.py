@@ -7,10 +7,14 @@ the hooks), the kernel runs the market's events instead, on the same state and t
 random numbers, so the tables are the same to the bit, only computed faster. Rooms:
 
 ==============================  =========================================================
+:mod:`netsim.kernel.scope`      which runs the kernel covers; when 'auto' uses it
 :mod:`netsim.kernel.layout`     the state record (a numba ``StructRef``) and its codes
 :mod:`netsim.kernel.queues`     timer queue, far timers, deadlines, random blocks
 :mod:`netsim.kernel.storage`    list pools and the records synced back to Python
-:mod:`netsim.kernel.market`     the market's events (a mirror of :mod:`netsim.market`)
+:mod:`netsim.kernel.basics`     sampling, offers, salary, knowledge, contacts
+:mod:`netsim.kernel.vacancies`  open, post, close, expire, fill internally
+:mod:`netsim.kernel.market`     worker events, applications, hires, separations
+:mod:`netsim.kernel.contacts`   word of mouth and colleague ties
 :mod:`netsim.kernel.loop`       the event loop and the entry points of SimPy processes
 :mod:`netsim.kernel.access`     reading and writing the state from Python
 :mod:`netsim.kernel.bridge`     taking over a populated market and syncing it back

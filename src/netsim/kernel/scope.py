@@ -30,8 +30,9 @@ def unsupported(sim: LabourMarket) -> str | None:
         if on:
             return f"{name} (the kernel runs the core market only)"
     for hook in type(sim.hooks).__slots__:
-        # month_end is called by the monthly record, which is Python's in either case.
-        if hook != "month_end" and getattr(sim.hooks, hook):
+        # Even month_end: a listener there may act on the market through its services,
+        # which change the Python state only.
+        if getattr(sim.hooks, hook):
             return f"a subscriber to the {hook!r} hook"
     if sim.held or sim.net.half_life:
         return "held workers or decaying ties"

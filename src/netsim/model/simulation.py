@@ -196,8 +196,7 @@ class Simulation(LabourMarket):
     def _month_start(self, m: int) -> None:
         """The start of month m: the Python state brought up to date, far timers released."""
         if self.kernel is not None:
-            # The staff and vacancy lists only if a month_end listener may read them.
-            self.kernel.sync(lists=bool(self.hooks.month_end))
+            self.kernel.sync(lists=False)  # the record reads no staff or vacancy list
             self.kernel.release_workers(m)
         else:
             self.timers.release(m)
