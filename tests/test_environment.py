@@ -130,3 +130,16 @@ def test_peek_inside_a_timer_loses_no_timer() -> None:
     env.timeout(3.0)
     env.run()
     assert seen == [0.05, 0.25, 0.55, 0.95, 1.5]
+
+
+def test_a_timer_beyond_any_run_is_filed_not_refused() -> None:
+    """A waiting time of ~1e308 months (a rate of the smallest normal float) or inf used to
+    overflow the slot number (hypothesis found it through a word-of-mouth rate)."""
+    env = ModelEnvironment(slot_months=1 / 64)
+    fired: list[float] = []
+    env.call_in(7.5e307, lambda a, b: fired.append(env.now), None, None)
+    env.call_in(float("inf"), lambda a, b: fired.append(env.now), None, None)
+    env.call_in(2.0, lambda a, b: fired.append(env.now), None, None)
+    env.run(until=10.0)
+    assert fired == [2.0]
+    assert env.pending_timers == 2

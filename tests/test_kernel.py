@@ -194,3 +194,16 @@ def test_the_state_is_built_from_every_field_in_order():
     from netsim.kernel.layout import FIELDS, make_state
 
     assert tuple(inspect.signature(make_state.py_func).parameters) == FIELDS
+
+
+def test_the_manifest_says_which_market_ran(monkeypatch):
+    from netsim.model.run import simulate
+
+    monkeypatch.setenv("NETSIM_KERNEL", "compiled")
+    fast = simulate(small_scenario(horizon_months=6), seed=2)
+    monkeypatch.setenv("NETSIM_KERNEL", "python")
+    slow = simulate(small_scenario(horizon_months=6), seed=2)
+    assert (fast.manifest["market"], slow.manifest["market"]) == ("compiled", "python")
+    assert fast.manifest["versions"]["numba"] != "not installed"
+    pd.testing.assert_frame_equal(fast.events, slow.events, check_exact=True)
+    assert fast.summary == slow.summary

@@ -33,6 +33,10 @@ from simpy.events import NORMAL
 #: workers: 64, 256 and 1,024 are equally fast (within 2%), one heap for all 11% slower.
 SLOT_TIMERS = 256
 
+#: The calendar slot of every timer at or beyond it (no run gets there; the slot's heap
+#: still orders them by time).
+FAR_SLOT = 1 << 62
+
 #: ``call_in(delay, fn, a, b)``: call ``fn(a, b)`` after ``delay`` months.
 CallIn = Callable[[float, Callable[[Any, Any], None], Any, Any], None]
 
@@ -96,7 +100,9 @@ class ModelEnvironment(simpy.Environment):
         """Call ``fn(a, b)`` after ``delay`` months (ordered as a SimPy ``Timeout`` would be)."""
         t = self._now + delay
         entry = (t, next(self._eid), fn, a, b)
-        k = floor(t * self._per_month)
+        slot = t * self._per_month
+        # A timer beyond any run (a tiny rate's waiting time, even inf) waits in the last slot.
+        k = floor(slot) if slot < FAR_SLOT else FAR_SLOT
         if k <= self._slot:
             heappush(self._timers, entry)
             return

@@ -56,7 +56,14 @@ def collect(sim: Simulation, wall_seconds: float) -> RunResult:
         workers=workers,
         companies=companies,
         summary=summary,
-        manifest=build_manifest(resolved, seed, wall, sim.n_events, len(events)),
+        manifest=build_manifest(
+            resolved,
+            seed,
+            wall,
+            sim.n_events,
+            len(events),
+            market="compiled" if sim.kernel is not None else "python",
+        ),
         tables=sim.mechanism_tables(),
         **extra,
     )

@@ -65,6 +65,7 @@ RECORDED_PACKAGES = (
     "pyarrow",
     "pydantic",
     "PyYAML",
+    "numba",
 )
 
 
@@ -123,9 +124,18 @@ def package_versions() -> dict[str, str]:
 
 
 def build_manifest(
-    scenario: Scenario, seed: int, wall_time_s: float, engine_events: int, logged_events: int
+    scenario: Scenario,
+    seed: int,
+    wall_time_s: float,
+    engine_events: int,
+    logged_events: int,
+    market: str = "python",
 ) -> dict:
-    """The provenance record of a run (event counts as in the summary; wall time in s)."""
+    """The provenance record of a run (event counts as in the summary; wall time in s).
+
+    ``market`` says which implementation ran the market's events, 'python' or 'compiled'
+    (:mod:`netsim.kernel`; the results are the same).
+    """
     return {
         "scenario_name": scenario.name,
         "seed": seed,
@@ -139,6 +149,7 @@ def build_manifest(
         "wall_time_s": round(wall_time_s, 3),
         "engine_events": engine_events,
         "logged_events": logged_events,
+        "market": market,
     }
 
 
