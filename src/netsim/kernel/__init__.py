@@ -20,6 +20,11 @@ random numbers, so the tables are the same to the bit, only computed faster. Roo
 :mod:`netsim.kernel.bridge`     taking over a populated market and syncing it back
 ==============================  =========================================================
 
+Developing it: numba caches each compiled function next to its file and notices only a
+change of that file, not of a function it calls from another one; after editing the
+kernel, delete ``src/netsim/kernel/__pycache__/*.nb*`` (an install writes every file anew,
+so users never meet a stale cache).
+
 It may import the engine, the market's constants and the recorder's codes; nothing imports
 it but :mod:`netsim.model.simulation`, and only when a run uses it (numba loads in ~0.5 s).
 """

@@ -24,7 +24,13 @@ from netsim.market.state import (
     V_INTERNAL,
     V_OPEN,
 )
-from netsim.output.recorder import CHANNELS, DETAILS, EVENT_KINDS, SEPARATION_REASONS
+from netsim.output.recorder import (
+    CHANNELS,
+    DETAILS,
+    EVENT_KINDS,
+    SEPARATION_REASONS,
+    MonthCounters,
+)
 
 __all__ = ["KernelState", "FIELDS", "make_state"]
 
@@ -68,27 +74,18 @@ N_REASONS = len(SEPARATION_REASONS)
 # Month counters: the hires by channel, the separations by reason, then these flows.
 MC_HIRES = 0
 MC_SEPARATIONS = N_CHANNELS
-MC_FLOWS = (
-    "vacancies_opened",
-    "vacancies_expired",
-    "market_exits",
-    "market_entries",
-    "ties_formed",
-    "hires_from_seeking",
-    "employed_to_seeking",
-    "employed_to_out",
-    "seeking_to_out",
-)
+#: The month's other flows, in MonthCounters' order (the recorder's names).
+MC_FLOWS = tuple(n for n in MonthCounters.__slots__ if n not in ("hires", "separations"))
 _F0 = N_CHANNELS + N_REASONS
-MC_VACANCIES_OPENED = _F0 + 0
-MC_VACANCIES_EXPIRED = _F0 + 1
-MC_MARKET_EXITS = _F0 + 2
-MC_MARKET_ENTRIES = _F0 + 3
-MC_TIES_FORMED = _F0 + 4
-MC_HIRES_FROM_SEEKING = _F0 + 5
-MC_EMPLOYED_TO_SEEKING = _F0 + 6
-MC_EMPLOYED_TO_OUT = _F0 + 7
-MC_SEEKING_TO_OUT = _F0 + 8
+MC_VACANCIES_OPENED = _F0 + MC_FLOWS.index("vacancies_opened")
+MC_VACANCIES_EXPIRED = _F0 + MC_FLOWS.index("vacancies_expired")
+MC_MARKET_EXITS = _F0 + MC_FLOWS.index("market_exits")
+MC_MARKET_ENTRIES = _F0 + MC_FLOWS.index("market_entries")
+MC_TIES_FORMED = _F0 + MC_FLOWS.index("ties_formed")
+MC_HIRES_FROM_SEEKING = _F0 + MC_FLOWS.index("hires_from_seeking")
+MC_EMPLOYED_TO_SEEKING = _F0 + MC_FLOWS.index("employed_to_seeking")
+MC_EMPLOYED_TO_OUT = _F0 + MC_FLOWS.index("employed_to_out")
+MC_SEEKING_TO_OUT = _F0 + MC_FLOWS.index("seeking_to_out")
 N_MC = _F0 + len(MC_FLOWS)
 
 # Timer kinds in the kernel's queue.

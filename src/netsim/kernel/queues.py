@@ -372,20 +372,29 @@ def dq_rearm(s, open_status):
 
 
 @njit(cache=True)
+def queue_room(t, a, b, head, tail):
+    """Room for one more entry at the tail of a queue of columns (t, a, b) used from head.
+
+    Moves the live entries to the front if that frees at least half, else grows the
+    columns; returns the columns, head and tail.
+    """
+    if tail < t.size:
+        return t, a, b, head, tail
+    live = tail - head
+    if head > 0 and 2 * live <= t.size:
+        t[:live] = t[head:tail].copy()
+        a[:live] = a[head:tail].copy()
+        b[:live] = b[head:tail].copy()
+        return t, a, b, 0, live
+    return grown(t, tail + 1), grown(a, tail + 1), grown(b, tail + 1), head, tail
+
+
+@njit(cache=True)
 def fifo_add(s, at, i, nj):
     """FifoDeadlines.add: worker i's stint ``nj`` ends probation at ``at``."""
-    if s.fifo_tail == s.fifo_at.size:
-        live = s.fifo_tail - s.fifo_head
-        if s.fifo_head > 0 and 2 * live <= s.fifo_at.size:
-            h = s.fifo_head
-            s.fifo_at[:live] = s.fifo_at[h : h + live].copy()
-            s.fifo_i[:live] = s.fifo_i[h : h + live].copy()
-            s.fifo_nj[:live] = s.fifo_nj[h : h + live].copy()
-            s.fifo_head, s.fifo_tail = 0, live
-        else:
-            s.fifo_at = grown(s.fifo_at, s.fifo_tail + 1)
-            s.fifo_i = grown(s.fifo_i, s.fifo_tail + 1)
-            s.fifo_nj = grown(s.fifo_nj, s.fifo_tail + 1)
+    s.fifo_at, s.fifo_i, s.fifo_nj, s.fifo_head, s.fifo_tail = queue_room(
+        s.fifo_at, s.fifo_i, s.fifo_nj, s.fifo_head, s.fifo_tail
+    )
     k = s.fifo_tail
     s.fifo_at[k] = at
     s.fifo_i[k] = i

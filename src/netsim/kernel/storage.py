@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from netsim.kernel.queues import grown
+from netsim.kernel.queues import grown, queue_room
 
 
 @njit(cache=True)
@@ -40,16 +40,25 @@ def staff_add(s, c, i):
 
 
 @njit(cache=True)
+def pool_remove(start, length, pool, position, g, x):
+    """Remove ``x`` from list ``g`` (its index in ``position``): the last entry takes its
+    place, as in the Python lists. Returns the entry that moved, or -1."""
+    base = start[g]
+    p = position[x]
+    length[g] -= 1
+    last = pool[base + length[g]]
+    position[x] = -1
+    if last == x:
+        return -1
+    pool[base + p] = last
+    position[last] = p
+    return last
+
+
+@njit(cache=True)
 def staff_remove(s, c, i):
     """Worker i leaves company c's staff list (the last member takes its place)."""
-    base = s.staff_start[c]
-    p = s.pos_in_company[i]
-    s.staff_len[c] -= 1
-    last = s.staff_pool[base + s.staff_len[c]]
-    if last != i:
-        s.staff_pool[base + p] = last
-        s.pos_in_company[last] = p
-    s.pos_in_company[i] = -1
+    pool_remove(s.staff_start, s.staff_len, s.staff_pool, s.pos_in_company, c, i)
     s.dirty_staff[c] = 1
 
 
@@ -64,15 +73,9 @@ def open_add(s, c, v):
 @njit(cache=True)
 def open_remove(s, c, v):
     """Vacancy v leaves company c's list of open vacancies."""
-    base = s.om_start[c]
-    p = s.vac_pos[v]
-    s.om_len[c] -= 1
-    last = s.om_pool[base + s.om_len[c]]
-    if last != v:
-        s.om_pool[base + p] = last
-        s.vac_pos[last] = p
-        mark_vacancy(s, last)
-    s.vac_pos[v] = -1
+    moved = pool_remove(s.om_start, s.om_len, s.om_pool, s.vac_pos, c, v)
+    if moved >= 0:
+        mark_vacancy(s, moved)
     s.dirty_om[c] = 1
 
 
@@ -138,18 +141,9 @@ def record_stint(s, i, c, start, end):
 @njit(cache=True)
 def recent_hire(s, t, i, hid):
     """MarketState._recent_hires.append: a hire still in its onboarding period."""
-    if s.rh_tail == s.rh_t.size:
-        live = s.rh_tail - s.rh_head
-        h = s.rh_head
-        if h > 0 and 2 * live <= s.rh_t.size:
-            s.rh_t[:live] = s.rh_t[h : h + live].copy()
-            s.rh_i[:live] = s.rh_i[h : h + live].copy()
-            s.rh_hid[:live] = s.rh_hid[h : h + live].copy()
-            s.rh_head, s.rh_tail = 0, live
-        else:
-            s.rh_t = grown(s.rh_t, s.rh_tail + 1)
-            s.rh_i = grown(s.rh_i, s.rh_tail + 1)
-            s.rh_hid = grown(s.rh_hid, s.rh_tail + 1)
+    s.rh_t, s.rh_i, s.rh_hid, s.rh_head, s.rh_tail = queue_room(
+        s.rh_t, s.rh_i, s.rh_hid, s.rh_head, s.rh_tail
+    )
     k = s.rh_tail
     s.rh_t[k] = t
     s.rh_i[k] = i
