@@ -175,6 +175,8 @@ def test_add_ties_is_add_tie_in_order(n, pairs):
     bulk.add_tie(0, 1, 0.9, "initial", 0.0)
     one.components()
     bulk.components()
+    one.adjacency_arrays()  # a snapshot: later changes are marked
+    bulk.adjacency_arrays()
     times = [0.5 + k for k in range(len(pairs))]
     new = sum(
         one.add_tie(u, v, 0.3, "colleague", t) for (u, v), t in zip(pairs, times, strict=True)
@@ -186,6 +188,9 @@ def test_add_ties_is_add_tie_in_order(n, pairs):
         assert list(getattr(one, name)) == list(getattr(bulk, name))
     assert one._index == bulk._index
     assert one.components().giant == bulk.components().giant
+    assert (one._changed, one._n_changed) == (bulk._changed, bulk._n_changed)
+    for a, b in zip(one.adjacency_arrays(), bulk.adjacency_arrays(), strict=True):
+        assert np.array_equal(a, b)
 
 
 def test_the_state_is_built_from_every_field_in_order():

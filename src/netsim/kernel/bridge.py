@@ -398,7 +398,7 @@ class CompiledMarket:
         self._sync_companies(lists)
         self._sync_vacancies(dv[:n_dv])
         self._sync_knowledge(kd[:n_kd])
-        us, vs, times = (c[:n_ties].tolist() for c in ties)
+        us, vs, times = (c[:n_ties] for c in ties)
         sim.net.add_ties(us, vs, sim.sc.ties.colleague_tie_strength, "colleague", times)
         A.count_onboarding_at(s, float(self.env.now), L.S_EMPLOYED)  # drops older hires
         rh = A.recent(s)

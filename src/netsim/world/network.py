@@ -56,6 +56,13 @@ def _edge_arrays(G: nx.Graph) -> tuple[np.ndarray, np.ndarray]:
 ORIGINS = ("initial", "colleague", "platform", "file")
 
 
+def _first_of_each(keys: np.ndarray) -> np.ndarray:
+    """Whether each entry is the first occurrence of its value in ``keys``."""
+    first = np.zeros(len(keys), bool)
+    first[np.unique(keys, return_index=True)[1]] = True
+    return first
+
+
 class SocialNetwork(TieDecay, TieReadouts):
     """Undirected ties among workers ``0..n-1`` with strength, origin, formation and refresh time.
 
@@ -267,46 +274,53 @@ class SocialNetwork(TieDecay, TieReadouts):
             self._schedule(key, strength, time_months)
         return True
 
-    def add_ties(self, us: list[int], vs: list[int], strength: float, origin: str, times) -> int:
+    def add_ties(self, us, vs, strength: float, origin: str, times) -> int:
         """:meth:`add_tie` for each ``(us[k], vs[k], times[k])`` in order; returns how many
         were new. The same network results as the calls one by one, at a fraction of their
-        cost (the compiled kernel replays its colleague ties with it every month).
+        cost: the new ties are appended column by column (the compiled kernel replays its
+        colleague ties with it every month). Arrays or lists; times in months.
         """
         n = self.n
-        if self.half_life or any(
-            not (0 <= u < n and 0 <= v < n) or u == v for u, v in zip(us, vs, strict=True)
-        ):  # decay or a bad pair (add_tie raises on it): one by one
-            k = len(us)
-            return sum(map(self.add_tie, us, vs, [strength] * k, [origin] * k, times))
-        code = self._code(origin)
-        index, s_, r_, nb = self._index, self._s, self._r, self.neighbours
-        comp, changed = self._components, self._changed
-        u_col, v_col, o_col, t_col = self._u, self._v, self._o, self._t
-        added = 0
-        for u, v, t in zip(us, vs, times, strict=True):
-            lo, hi = (u, v) if u < v else (v, u)
-            key = lo * n + hi
-            row = index.get(key)
-            if row is not None:
-                if strength > s_[row]:
-                    s_[row] = strength
-                r_[row] = t
-                continue
-            index[key] = len(u_col)
-            u_col.append(lo)
-            v_col.append(hi)
-            s_.append(strength)
-            o_col.append(code)
-            t_col.append(t)
-            r_.append(t)
-            nb[u].append(v)
-            nb[v].append(u)
+        u, v = np.asarray(us, np.int64), np.asarray(vs, np.int64)
+        t = np.asarray(times, np.float64)
+        if self.half_life or ((u < 0) | (u >= n) | (v < 0) | (v >= n) | (u == v)).any():
+            k = len(u)  # decay, or a bad pair (add_tie raises on it): one by one
+            return sum(map(self.add_tie, u.tolist(), v.tolist(), [strength] * k, [origin] * k,
+                           t.tolist()))  # fmt: skip
+        lo, hi = np.minimum(u, v), np.maximum(u, v)
+        keys = lo * n + hi
+        index = self._index
+        before = np.fromiter((k in index for k in keys.tolist()), bool, len(keys))
+        new = ~before
+        new[new] = _first_of_each(keys[new])  # a pair new twice in the batch is new once
+        idx = np.flatnonzero(new)
+        rows = range(len(self._u), len(self._u) + len(idx))
+        index.update(zip(keys[idx].tolist(), rows, strict=True))
+        self._u.frombytes(lo[idx].tobytes())
+        self._v.frombytes(hi[idx].tobytes())
+        self._s.frombytes(np.full(len(idx), float(strength)).tobytes())
+        self._o.frombytes(np.full(len(idx), self._code(origin), np.uint8).tobytes())
+        self._t.frombytes(t[idx].tobytes())
+        self._r.frombytes(t[idx].tobytes())
+        nb, comp = self.neighbours, self._components
+        for a, b in zip(u[idx].tolist(), v[idx].tolist(), strict=True):
+            nb[a].append(b)
+            nb[b].append(a)
             if comp is not None:
-                comp.join(u, v)
-            if changed is not None:
-                self._mark_changed(u, v)
-            added += 1
-        return added
+                comp.join(a, b)
+        if self._changed is not None and len(idx):
+            marks = np.frombuffer(self._changed, np.uint8)
+            ends = np.unique(np.concatenate([u[idx], v[idx]]))
+            fresh = ends[marks[ends] == 0]
+            marks[fresh] = 1
+            self._n_changed += len(fresh)
+        s_, r_ = self._s, self._r  # every other attempt meets a tie it has: refresh it
+        for key, when in zip(keys[~new].tolist(), t[~new].tolist(), strict=True):
+            row = index[key]
+            if strength > s_[row]:
+                s_[row] = strength
+            r_[row] = when
+        return len(idx)
 
     def refresh(self, u: int, v: int, time_months: float) -> bool:
         """Refresh the tie ``u``–``v`` at ``time_months``: its decay clock restarts from its
