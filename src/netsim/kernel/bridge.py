@@ -343,10 +343,6 @@ class CompiledMarket:
         """The monthly rebuild of the vacancy sampler."""
         rebuild_sampler(self.state)
 
-    def count_onboarding(self, t: float) -> int:
-        """Employed workers still in onboarding at time t."""
-        return A.count_onboarding_at(self.state, t, L.S_EMPLOYED)
-
     def processes(self) -> list:
         """The market's SimPy processes (LabourMarket.processes), calling the kernel."""
         reason = unsupported(self.sim)
