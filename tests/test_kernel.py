@@ -22,6 +22,7 @@ from netsim.engine.rng import BLOCK, FastStream  # noqa: E402
 from netsim.kernel import attach_kernel  # noqa: E402
 from netsim.model.loading import load_scenario  # noqa: E402
 from netsim.model.simulation import Simulation  # noqa: E402
+from netsim.scenario.errors import NetsimInputError  # noqa: E402
 from netsim.world.network import SocialNetwork  # noqa: E402
 from test_invariants import scenarios  # noqa: E402
 
@@ -103,9 +104,9 @@ def test_auto_falls_back_and_compiled_says_why():
     big = {"population": {"workers": 1000}, "horizon_months": 1000}  # 1M worker-months
     sc = small_scenario(platform={"enabled": True}, **big)
     assert _started(sc, "auto").kernel is None
-    with pytest.raises(ValueError, match="the platform"):
+    with pytest.raises(NetsimInputError, match="the platform"):
         _started(sc, "compiled")
-    with pytest.raises(ValueError, match="kernel must be one of"):
+    with pytest.raises(NetsimInputError, match="^kernel: unknown kernel 'fast'"):
         _started(small_scenario(), "fast")
     demand = small_scenario(labour_market={"demand": "always_hiring"}, **big)
     assert _started(demand, "auto").kernel is None
@@ -119,7 +120,7 @@ def test_a_listener_subscribed_before_the_start_keeps_python_and_a_late_one_stop
     assert sim.start().kernel is None  # 'auto' leaves a run with a listener to Python
     sim = Simulation(small_scenario(), 1, kernel="compiled")
     sim.hooks.hire.append(lambda hire: None)
-    with pytest.raises(ValueError, match="'hire' hook"):
+    with pytest.raises(NetsimInputError, match="'hire' hook"):
         sim.run()
 
 
@@ -212,3 +213,24 @@ def test_the_manifest_says_which_market_ran(monkeypatch):
     assert fast.manifest["versions"]["numba"] != "not installed"
     pd.testing.assert_frame_equal(fast.events, slow.events, check_exact=True)
     assert fast.summary == slow.summary
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("fast", "NETSIM_KERNEL: unknown kernel 'fast'"),
+        ("compiled", "NETSIM_KERNEL: 'compiled', but the compiled kernel cannot run"),
+    ],
+)
+def test_a_bad_netsim_kernel_is_exit_2_with_one_line_and_nothing_written(
+    tmp_path, monkeypatch, capsys, value, says
+):
+    from netsim.cli import EXIT_BAD_INPUT, main
+
+    monkeypatch.setenv("NETSIM_KERNEL", value)
+    out = tmp_path / "run"
+    args = ["run", "scenarios/rotation_gaming.yaml", "--set", "horizon_months=2", "--out"]
+    assert main([*args, str(out), "-q"]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith(says) and "Traceback" not in err
+    assert not out.exists()

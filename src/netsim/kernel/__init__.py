@@ -35,6 +35,7 @@ import os
 from typing import TYPE_CHECKING
 
 from netsim.kernel.scope import AUTO_MIN_WORKER_MONTHS, unsupported
+from netsim.scenario.errors import NetsimInputError, unknown_name_problem
 
 if TYPE_CHECKING:
     from netsim.kernel.bridge import CompiledMarket
@@ -56,14 +57,17 @@ def attach_kernel(
     months the run starts before month 0.
 
     ``kernel`` defaults to the ``NETSIM_KERNEL`` environment variable, else 'auto'.
-    'compiled' raises ``ValueError`` when the kernel does not apply (naming why) or numba is
-    not installed. 'auto' uses the kernel where it applies and the run is large enough to
+    'compiled' raises :class:`~netsim.scenario.errors.NetsimInputError` (the command line's
+    exit 2) when the kernel does not apply (naming why) or numba is not installed; so does
+    an unknown choice. 'auto' uses the kernel where it applies and the run is large enough to
     pay for loading it (:data:`AUTO_MIN_WORKER_MONTHS`), else keeps the Python market;
     'python' always keeps it. The results are the same either way.
     """
+    where = "kernel" if kernel else "NETSIM_KERNEL"  # the argument, else the variable
     choice = kernel or os.environ.get("NETSIM_KERNEL", "auto")
     if choice not in KERNELS:
-        raise ValueError(f"kernel must be one of {KERNELS}, got {choice!r}")
+        problem = unknown_name_problem(choice, KERNELS, f"kernel {choice!r}")
+        raise NetsimInputError(problem, key_path=where)
     if choice == "python":
         return None
     months = sim.sc.horizon_months + burn_in
@@ -78,5 +82,9 @@ def attach_kernel(
         else:
             return CompiledMarket(sim, burn_in)
     if choice == "compiled":
-        raise ValueError(f"the compiled kernel does not apply to this run: {reason}")
+        raise NetsimInputError(
+            f"'compiled', but the compiled kernel cannot run this scenario: {reason}; "
+            "use 'auto' or 'python'",
+            key_path=where,
+        )
     return None
