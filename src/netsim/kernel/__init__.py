@@ -25,8 +25,9 @@ change of that file, not of a function it calls from another one; after editing 
 kernel, delete ``src/netsim/kernel/__pycache__/*.nb*`` (an install writes every file anew,
 so users never meet a stale cache).
 
-It may import the engine, the market's constants and the recorder's codes; nothing imports
-it but :mod:`netsim.model.simulation`, and only when a run uses it (numba loads in ~0.5 s).
+It may import the engine, the scenario's error type, the market's constants and the
+recorder's codes; nothing imports it but :mod:`netsim.model.simulation`, and numba only
+when a run uses the kernel (it loads in ~0.5 s).
 """
 
 from __future__ import annotations
