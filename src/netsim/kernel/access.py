@@ -10,8 +10,6 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
-from netsim.kernel.storage import count_onboarding
-
 
 @njit(cache=True)
 def counters(s):
@@ -49,13 +47,20 @@ def clear_records(s):
 
 @njit(cache=True)
 def company_arrays(s):
-    """Per-company state: counts, staff and open-vacancy pools, sampler, knowledge."""
+    """Per-company state: counts, staff and open-vacancy pools, the vacancy sampler."""
     return (
         s.company_hires, s.company_internal, s.company_seps,
         s.staff_start, s.staff_len, s.staff_pool, s.dirty_staff,
         s.om_start, s.om_len, s.om_pool, s.dirty_om,
-        s.fw_tree, s.fw_w, s.kn_total, s.kn_squares, s.kn_t0, s.kn_rebased,
+        s.fw_tree, s.fw_w,
     )  # fmt: skip
+
+
+@njit(cache=True)
+def knowledge_arrays(s):
+    """Knowledge stocks: totals and squares per company, the reference time, whether the
+    stocks were rebased since the last sync (then every stock changed)."""
+    return s.kn_total, s.kn_squares, s.kn_t0, s.kn_rebased
 
 
 @njit(cache=True)
@@ -114,12 +119,6 @@ def launch(s, log_enabled):
     s.company_hires[:] = 0
     s.company_internal[:] = 0
     s.company_seps[:] = 0
-
-
-@njit(cache=True)
-def count_onboarding_at(s, t, employed):
-    """MarketState._count_onboarding at time t."""
-    return count_onboarding(s, t, employed)
 
 
 @njit(cache=True)

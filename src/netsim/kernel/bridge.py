@@ -34,7 +34,7 @@ from netsim.kernel.loop import (
     start_colleague_ties,
 )
 from netsim.kernel.queues import push_at, release_workers
-from netsim.kernel.scope import unsupported
+from netsim.kernel.storage import count_onboarding
 from netsim.output.recorder import CHANNELS, EVENT_COLUMNS, SEPARATION_REASONS
 
 if TYPE_CHECKING:
@@ -64,17 +64,15 @@ def _pool(lists: list[list[int]]) -> tuple[np.ndarray, ...]:
     return start, lengths.copy(), caps, pool, top
 
 
-def _far_lists(n_months: int, offset: int, far: dict, entry) -> tuple:
+def _far_lists(n_months: int, offset: int, far: dict) -> tuple:
     """Month buckets as linked lists: head and tail per month, three columns, next, top.
 
-    ``far`` maps a month to its entries in order; ``entry(e)`` gives (float, int, int).
-    Months outside the run (after its end) are left out: they never come due.
+    ``far`` maps a month to its entries in order, each (float, int, int). Months outside
+    the run (after its end) are left out: they never come due.
     """
     head = np.full(n_months, -1, np.int64)
     tail = np.full(n_months, -1, np.int64)
-    rows = [
-        (month, entry(e)) for month, es in far.items() for e in es if 0 <= month + offset < n_months
-    ]
+    rows = [(month, e) for month, es in far.items() if 0 <= month + offset < n_months for e in es]
     size = max(len(rows), 16)
     c0, c1, c2 = np.empty(size), np.empty(size, np.int64), np.empty(size, np.int64)
     nxt = np.full(size, -1, np.int64)
@@ -242,8 +240,8 @@ class CompiledMarket:
         sim = self.sim
         dq, fifo = sim.expiries, sim.probation_ends
         offset = self.burn_in
-        wf = _far_lists(n_months, offset, sim.timers._far, tuple)
-        dqf = _far_lists(n_months, offset, dq._far, tuple)
+        wf = _far_lists(n_months, offset, sim.timers._far)
+        dqf = _far_lists(n_months, offset, dq._far)
         heap = dq._heap
         q = list(fifo._queue)
         rh = list(sim._recent_hires)
@@ -345,9 +343,6 @@ class CompiledMarket:
 
     def processes(self) -> list:
         """The market's SimPy processes (LabourMarket.processes), calling the kernel."""
-        reason = unsupported(self.sim)
-        if reason is not None:  # say, a hook subscribed after the kernel took over
-            raise RuntimeError(f"netsim.kernel: the compiled kernel cannot run on: {reason}")
         return [self._growth_process(), starting(self._start_colleague_ties)]
 
     def _start_colleague_ties(self) -> None:
@@ -396,7 +391,7 @@ class CompiledMarket:
         self._sync_knowledge(kd[:n_kd])
         us, vs, times = (c[:n_ties] for c in ties)
         sim.net.add_ties(us, vs, sim.sc.ties.colleague_tie_strength, "colleague", times)
-        A.count_onboarding_at(s, float(self.env.now), L.S_EMPLOYED)  # drops older hires
+        count_onboarding(s, float(self.env.now), L.S_EMPLOYED)  # drops older hires
         rh = A.recent(s)
         sim._recent_hires = deque(zip(*(c.tolist() for c in rh), strict=True))
         A.clear_records(s)
@@ -410,7 +405,7 @@ class CompiledMarket:
         for k, reason in enumerate(SEPARATION_REASONS):
             month.separations[reason] += counts[L.MC_SEPARATIONS + k]
         for k, name in enumerate(L.MC_FLOWS):
-            setattr(month, name, getattr(month, name) + counts[L.N_CHANNELS + L.N_REASONS + k])
+            setattr(month, name, getattr(month, name) + counts[L.MC_OTHERS + k])
 
     def _sync_log(self, cols, n: int) -> None:
         log = self.sim.log
@@ -434,7 +429,7 @@ class CompiledMarket:
         sim = self.sim
         (
             hires, internal, seps, st_start, st_len, st_pool, dirty_staff,
-            om_start, om_len, om_pool, dirty_om, tree, w, total, squares, t0, _rebased,
+            om_start, om_len, om_pool, dirty_om, tree, w,
         ) = A.company_arrays(self.state)  # fmt: skip
         sim.company_hires[:] = hires.tolist()
         sim.company_internal_moves[:] = internal.tolist()
@@ -452,10 +447,6 @@ class CompiledMarket:
         sampler = sim.vacancy_sampler
         sampler._tree = array("d", tree.tobytes())
         sampler._w = array("d", w.tobytes())
-        kn = sim.knowledge
-        kn._total[:] = total.tolist()
-        kn._squares[:] = squares.tolist()
-        kn._t0 = float(t0)
 
     def _sync_vacancies(self, dirty: np.ndarray) -> None:
         sim = self.sim
@@ -473,7 +464,11 @@ class CompiledMarket:
 
     def _sync_knowledge(self, keys: np.ndarray) -> None:
         s, kn = self.state, self.sim.knowledge
-        if A.company_arrays(s)[-1]:  # rebased: every stock changed
+        total, squares, t0, rebased = A.knowledge_arrays(s)
+        kn._total[:] = total.tolist()
+        kn._squares[:] = squares.tolist()
+        kn._t0 = float(t0)
+        if rebased:  # every stock changed
             keys = A.knowledge_keys(s)
         keys = np.unique(keys)
         m = self.sim.companies.n

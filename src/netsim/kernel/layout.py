@@ -76,17 +76,18 @@ MC_HIRES = 0
 MC_SEPARATIONS = N_CHANNELS
 #: The month's other flows, in MonthCounters' order (the recorder's names).
 MC_FLOWS = tuple(n for n in MonthCounters.__slots__ if n not in ("hires", "separations"))
-_F0 = N_CHANNELS + N_REASONS
-MC_VACANCIES_OPENED = _F0 + MC_FLOWS.index("vacancies_opened")
-MC_VACANCIES_EXPIRED = _F0 + MC_FLOWS.index("vacancies_expired")
-MC_MARKET_EXITS = _F0 + MC_FLOWS.index("market_exits")
-MC_MARKET_ENTRIES = _F0 + MC_FLOWS.index("market_entries")
-MC_TIES_FORMED = _F0 + MC_FLOWS.index("ties_formed")
-MC_HIRES_FROM_SEEKING = _F0 + MC_FLOWS.index("hires_from_seeking")
-MC_EMPLOYED_TO_SEEKING = _F0 + MC_FLOWS.index("employed_to_seeking")
-MC_EMPLOYED_TO_OUT = _F0 + MC_FLOWS.index("employed_to_out")
-MC_SEEKING_TO_OUT = _F0 + MC_FLOWS.index("seeking_to_out")
-N_MC = _F0 + len(MC_FLOWS)
+#: Where the month's other flows start in the counters.
+MC_OTHERS = N_CHANNELS + N_REASONS
+MC_VACANCIES_OPENED = MC_OTHERS + MC_FLOWS.index("vacancies_opened")
+MC_VACANCIES_EXPIRED = MC_OTHERS + MC_FLOWS.index("vacancies_expired")
+MC_MARKET_EXITS = MC_OTHERS + MC_FLOWS.index("market_exits")
+MC_MARKET_ENTRIES = MC_OTHERS + MC_FLOWS.index("market_entries")
+MC_TIES_FORMED = MC_OTHERS + MC_FLOWS.index("ties_formed")
+MC_HIRES_FROM_SEEKING = MC_OTHERS + MC_FLOWS.index("hires_from_seeking")
+MC_EMPLOYED_TO_SEEKING = MC_OTHERS + MC_FLOWS.index("employed_to_seeking")
+MC_EMPLOYED_TO_OUT = MC_OTHERS + MC_FLOWS.index("employed_to_out")
+MC_SEEKING_TO_OUT = MC_OTHERS + MC_FLOWS.index("seeking_to_out")
+N_MC = MC_OTHERS + len(MC_FLOWS)
 
 # Timer kinds in the kernel's queue.
 K_WORKER = 0  # a worker's competing-risks timer (a: worker, b: epoch)

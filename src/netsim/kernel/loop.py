@@ -37,7 +37,7 @@ def _dq_wake(s, token):
         dq_pop(s)
         if s.vac_status[v] == L.VS_OPEN:
             expire(s, v)
-    dq_rearm(s, L.VS_OPEN)
+    dq_rearm(s)
 
 
 @njit(cache=True)
@@ -82,7 +82,7 @@ def run_until(s, until):
         elif kind == L.K_DQ_WAKE:
             _dq_wake(s, a)
         elif kind == L.K_DQ_RELEASE:
-            dq_release(s, a, L.VS_OPEN)
+            dq_release(s, a)
         else:
             _fifo_wake(s, f)
     return done
@@ -98,7 +98,7 @@ def next_time(s):
 def release_expiries(s, now, month):
     """DeadlineQueue._release for a release SimPy scheduled before the kernel took over."""
     s.now = now
-    dq_release(s, month, L.VS_OPEN)
+    dq_release(s, month)
 
 
 @njit(cache=True)

@@ -45,7 +45,7 @@ def schedule_worker(s, i):
         early = s.quit_rate[i] + s.ojs_rate[i] + s.exit_rate
         late = early + s.dismiss_rate
         left = s.since[i] + s.probation - s.now
-        e = exp1(s) / 1.0
+        e = exp1(s)  # FastStream.exponential(1.0): the same number
         if left > 0.0 and e < early * left:
             delay = e / early
         elif late <= 0.0:

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from netsim.engine.rng import BLOCK
-from netsim.kernel.layout import K_DQ_RELEASE, K_DQ_WAKE, K_FIFO_WAKE, K_WORKER
+from netsim.kernel.layout import K_DQ_RELEASE, K_DQ_WAKE, K_FIFO_WAKE, K_WORKER, VS_OPEN
 
 # ---------------------------------------------------------------------------- random numbers
 
@@ -282,7 +282,7 @@ def dq_pop(s):
 
 
 @njit(cache=True)
-def dq_add(s, at, item, open_status):
+def dq_add(s, at, item):
     """DeadlineQueue.add: expire vacancy ``item`` at ``at`` unless it has closed by then."""
     seq = s.dq_seq
     s.dq_seq += 1
@@ -334,7 +334,7 @@ def _dq_arm(s, at):
 
 
 @njit(cache=True)
-def dq_release(s, month, open_status):
+def dq_release(s, month):
     """DeadlineQueue._release: move a month's live deadlines into the heap."""
     if month != s.dq_release_at:
         return
@@ -344,7 +344,7 @@ def dq_release(s, month, open_status):
         s.dqf_head[b] = -1
         while slot >= 0:
             nxt = s.dqf_next[slot]
-            if s.vac_status[s.dqf_item[slot]] == open_status:
+            if s.vac_status[s.dqf_item[slot]] == VS_OPEN:
                 dq_push(s, s.dqf_at[slot], s.dqf_seq[slot], s.dqf_item[slot])
             s.dqf_next[slot] = s.dqf_free
             s.dqf_free = slot
@@ -359,9 +359,9 @@ def dq_release(s, month, open_status):
 
 
 @njit(cache=True)
-def dq_rearm(s, open_status):
+def dq_rearm(s):
     """The end of DeadlineQueue._wake: drop closed heads, arm the next live deadline."""
-    while s.dq_n and s.vac_status[s.dq_item[0]] != open_status:
+    while s.dq_n and s.vac_status[s.dq_item[0]] != VS_OPEN:
         dq_pop(s)
     s.dq_wake_at = np.inf
     if s.dq_n:

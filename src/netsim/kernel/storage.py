@@ -8,7 +8,6 @@ removal moves the last entry into the gap), because random choices index into th
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
 from netsim.kernel.queues import grown, queue_room
@@ -195,8 +194,3 @@ def knowledge_key(s, key):
     s.kd_keys = grown(s.kd_keys, k + 1)
     s.kd_keys[k] = key
     s.kd_n = k + 1
-
-
-def empty(dtype) -> np.ndarray:
-    """An empty array of ``dtype`` with room to grow."""
-    return np.empty(16, dtype=dtype)

@@ -61,7 +61,7 @@ def post(s, v):
     open_add(s, c, v)
     mark_vacancy(s, v)
     fenwick_add(s, c, s.brand[c])
-    dq_add(s, s.now + exp1(s) / (1.0 / s.vacancy_mean_months), v, L.VS_OPEN)
+    dq_add(s, s.now + exp1(s) / (1.0 / s.vacancy_mean_months), v)
     schedule_tip(s, v)
 
 
