@@ -7,8 +7,9 @@ arrays and counters over. Arrays come back as NumPy arrays sharing the kernel's 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
-from numba.typed import Dict
+from numba import njit
+
+from netsim.kernel.hashing import present, slot
 
 
 @njit(cache=True)
@@ -81,17 +82,14 @@ def knowledge_values(s, keys):
     """Knowledge stocks (reference units) for keys ``dest * m + origin``."""
     out = np.empty(keys.size)
     for k in range(keys.size):
-        out[k] = s.kn[keys[k]]
+        out[k] = s.kn_vals[slot(s.kn_keys, keys[k])]
     return out
 
 
 @njit(cache=True)
 def knowledge_keys(s):
     """Every key of the knowledge stocks."""
-    out = np.empty(len(s.kn), np.int64)
-    for k, key in enumerate(s.kn):
-        out[k] = key
-    return out
+    return present(s.kn_keys)
 
 
 @njit(cache=True)
@@ -119,15 +117,6 @@ def launch(s, log_enabled):
     s.company_hires[:] = 0
     s.company_internal[:] = 0
     s.company_seps[:] = 0
-
-
-@njit(cache=True)
-def edge_set(keys):
-    """A typed set (dict to 1) of tie keys ``lo * n + hi``."""
-    d = Dict.empty(types.int64, types.int64)
-    for k in keys:
-        d[k] = 1
-    return d
 
 
 @njit(cache=True)

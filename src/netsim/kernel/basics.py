@@ -11,6 +11,7 @@ import math
 from numba import njit
 
 from netsim.kernel import layout as L
+from netsim.kernel.hashing import EMPTY, map_grown, slot
 from netsim.kernel.queues import call_in, exp1, normal, uniform
 from netsim.kernel.storage import knowledge_key
 
@@ -80,8 +81,7 @@ def knowledge_transfer(s, origin, dest, t):
     scale = math.exp(s.delta * (t - s.kn_t0))
     if scale > _REBASE_AT:
         factor = 1.0 / scale
-        for key in s.kn:
-            s.kn[key] *= factor
+        s.kn_vals *= factor  # free slots hold 0
         s.kn_total *= factor
         s.kn_squares *= factor * factor
         s.kn_t0 = t
@@ -89,9 +89,14 @@ def knowledge_transfer(s, origin, dest, t):
         scale = 1.0
     amount = s.carry * scale
     key = dest * s.m + origin
-    old = s.kn.get(key, 0.0)
+    k = slot(s.kn_keys, key)
+    old = s.kn_vals[k]  # 0 in a free slot
     new = old + amount
-    s.kn[key] = new
+    s.kn_vals[k] = new
+    if s.kn_keys[k] == EMPTY:
+        s.kn_keys[k] = key
+        s.kn_n += 1
+        s.kn_keys, s.kn_vals = map_grown(s.kn_keys, s.kn_vals, s.kn_n)
     knowledge_key(s, key)
     s.kn_total[dest] += amount
     s.kn_squares[dest] += new * new - old * old

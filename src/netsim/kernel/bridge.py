@@ -18,12 +18,11 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import types
-from numba.typed import Dict
 
 from netsim.engine.timers import starting
 from netsim.kernel import access as A
 from netsim.kernel import layout as L
+from netsim.kernel.hashing import map_from, set_from
 from netsim.kernel.layout import FIELDS, make_state
 from netsim.kernel.loop import (
     draw_exponential,
@@ -216,22 +215,22 @@ class CompiledMarket:
     def _network(self) -> dict:
         net = self.sim.net
         nb = _pool(net.neighbours)
-        keys = np.fromiter(net._index, np.int64, len(net._index))
+        edges, n_edges = set_from(np.fromiter(net._index, np.int64, len(net._index)))
         return {
             "nb_start": nb[0], "nb_len": nb[1], "nb_cap": nb[2], "nb_pool": nb[3],
-            "nb_top": nb[4], "edges": A.edge_set(keys), "ta_i": np.empty(16, np.int64),
+            "nb_top": nb[4], "edges": edges, "edges_n": n_edges, "ta_i": np.empty(16, np.int64),
             "ta_j": np.empty(16, np.int64), "ta_t": np.empty(16), "ta_n": 0,
         }  # fmt: skip
 
     def _knowledge(self) -> dict:
         kn = self.sim.knowledge
         m = self.sim.companies.n
-        d = Dict.empty(types.int64, types.float64)
-        for dest, stock in enumerate(kn._by_origin):
-            for origin, amount in stock.items():
-                d[dest * m + origin] = amount
+        keys = [dest * m + origin for dest, stock in enumerate(kn._by_origin) for origin in stock]
+        values = [amount for stock in kn._by_origin for amount in stock.values()]
+        kn_keys, kn_vals, kn_n = map_from(np.array(keys, np.int64), np.array(values, np.float64))
         return {
-            "kn": d, "kn_total": np.asarray(kn._total, np.float64),
+            "kn_keys": kn_keys, "kn_vals": kn_vals, "kn_n": kn_n,
+            "kn_total": np.asarray(kn._total, np.float64),
             "kn_squares": np.asarray(kn._squares, np.float64), "kn_t0": float(kn._t0),
             "kd_keys": np.empty(16, np.int64), "kd_n": 0, "kn_rebased": 0,
         }  # fmt: skip
@@ -246,9 +245,10 @@ class CompiledMarket:
         q = list(fifo._queue)
         rh = list(sim._recent_hires)
         return {
-            "seq": 0, "h_n": 0, "h_t": np.empty(1024), "h_seq": np.empty(1024, np.int64),
-            "h_kind": np.empty(1024, np.int64), "h_a": np.empty(1024, np.int64),
-            "h_b": np.empty(1024, np.int64), "h_f": np.empty(1024),
+            "seq": 0, "h_n": 0, "h_t": np.empty(1024), "h_ref": np.empty(1024, np.int64),
+            "p_seq": np.empty(1024, np.int64), "p_kind": np.empty(1024, np.int64),
+            "p_a": np.empty(1024, np.int64), "p_b": np.empty(1024, np.int64),
+            "p_f": np.empty(1024), "p_free": np.empty(1024, np.int64), "p_nfree": 0, "p_top": 0,
             "wf_head": wf[0], "wf_tail": wf[1], "wf_fire": wf[2], "wf_i": wf[3],
             "wf_ep": wf[4], "wf_next": wf[5], "wf_top": wf[6], "wf_free": -1,
             "dq_n": len(heap), "dq_at": np.array([e[0] for e in heap] or [0.0]),

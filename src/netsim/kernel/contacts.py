@@ -8,6 +8,7 @@ from numba import njit
 
 from netsim.kernel import layout as L
 from netsim.kernel.basics import random_seeking_contact, schedule_tip
+from netsim.kernel.hashing import set_grown, slot
 from netsim.kernel.market import apply
 from netsim.kernel.queues import call_in, exp1, uniform
 from netsim.kernel.storage import log_event, neighbour_add, tie_attempt
@@ -58,9 +59,12 @@ def colleagues_meet(s, i, j, c):
     t = s.now
     tie_attempt(s, i, j, t)
     key = i * s.n + j if i < j else j * s.n + i
-    if key in s.edges:
+    k = slot(s.edges, key)
+    if s.edges[k] == key:
         return
-    s.edges[key] = 1
+    s.edges[k] = key
+    s.edges_n += 1
+    s.edges = set_grown(s.edges, s.edges_n)
     neighbour_add(s, i, j)
     neighbour_add(s, j, i)
     s.mc[L.MC_TIES_FORMED] += 1

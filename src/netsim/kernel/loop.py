@@ -21,6 +21,7 @@ from netsim.kernel.queues import (
     dq_release,
     exp1,
     fifo_arm,
+    head,
     pop_head,
     uniform,
 )
@@ -64,10 +65,11 @@ def run_until(s, until):
         t = s.h_t[0]
         if t >= until:
             break
-        kind = s.h_kind[0]
-        a = s.h_a[0]
-        b = s.h_b[0]
-        f = s.h_f[0]
+        r = head(s)
+        kind = s.p_kind[r]
+        a = s.p_a[r]
+        b = s.p_b[r]
+        f = s.p_f[r]
         pop_head(s)
         s.now = t
         done += 1

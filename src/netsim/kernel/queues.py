@@ -88,50 +88,60 @@ def grown(a, need):
 
 
 # ---------------------------------------------------------------------------- the timer queue
+#
+# A four-ary heap of (time, entry): an entry's sequence number and data (kind, a, b, f) sit
+# in a table of their own, written once at the push and read once at the pop, so that a
+# step down the heap moves two numbers instead of six, and a node's four children share a
+# cache line or two. At a million workers the heap holds a month's worker timers (over
+# 100,000) and its lower levels miss the caches; a four-ary heap has half the levels.
+# The entries are totally ordered by (time, sequence), so every correct heap pops them in
+# the same order as ModelEnvironment's queue does.
 
 
 @njit(cache=True)
-def _before(s, j, k):
-    """Whether heap entry j comes before entry k (time, then sequence)."""
-    tj, tk = s.h_t[j], s.h_t[k]
-    return tj < tk or (tj == tk and s.h_seq[j] < s.h_seq[k])
-
-
-@njit(cache=True)
-def _swap(s, j, k):
-    s.h_t[j], s.h_t[k] = s.h_t[k], s.h_t[j]
-    s.h_seq[j], s.h_seq[k] = s.h_seq[k], s.h_seq[j]
-    s.h_kind[j], s.h_kind[k] = s.h_kind[k], s.h_kind[j]
-    s.h_a[j], s.h_a[k] = s.h_a[k], s.h_a[j]
-    s.h_b[j], s.h_b[k] = s.h_b[k], s.h_b[j]
-    s.h_f[j], s.h_f[k] = s.h_f[k], s.h_f[j]
+def _entry(s):
+    """A free row of the entry table (the last freed first, so it is likely cached)."""
+    if s.p_nfree > 0:
+        s.p_nfree -= 1
+        return s.p_free[s.p_nfree]
+    r = s.p_top
+    s.p_top = r + 1
+    if r == s.p_seq.size:
+        s.p_seq = grown(s.p_seq, r + 1)
+        s.p_kind = grown(s.p_kind, r + 1)
+        s.p_a = grown(s.p_a, r + 1)
+        s.p_b = grown(s.p_b, r + 1)
+        s.p_f = grown(s.p_f, r + 1)
+        s.p_free = grown(s.p_free, r + 1)
+    return r
 
 
 @njit(cache=True)
 def push_at(s, t, kind, a, b, f):
     """Queue a timer at time ``t`` (kind and its data a, b, f); ties keep insertion order."""
+    r = _entry(s)
+    s.p_seq[r] = s.seq
+    s.seq += 1
+    s.p_kind[r] = kind
+    s.p_a[r] = a
+    s.p_b[r] = b
+    s.p_f[r] = f
     k = s.h_n
     if k == s.h_t.size:
         s.h_t = grown(s.h_t, k + 1)
-        s.h_seq = grown(s.h_seq, k + 1)
-        s.h_kind = grown(s.h_kind, k + 1)
-        s.h_a = grown(s.h_a, k + 1)
-        s.h_b = grown(s.h_b, k + 1)
-        s.h_f = grown(s.h_f, k + 1)
-    s.h_t[k] = t
-    s.h_seq[k] = s.seq
-    s.seq += 1
-    s.h_kind[k] = kind
-    s.h_a[k] = a
-    s.h_b[k] = b
-    s.h_f[k] = f
+        s.h_ref = grown(s.h_ref, k + 1)
     s.h_n = k + 1
+    # The new entry has the largest sequence number: at an equal time it stays below.
     while k > 0:
-        parent = (k - 1) >> 1
-        if not _before(s, k, parent):
+        parent = (k - 1) >> 2
+        tp = s.h_t[parent]
+        if not t < tp:
             break
-        _swap(s, k, parent)
+        s.h_t[k] = tp
+        s.h_ref[k] = s.h_ref[parent]
         k = parent
+    s.h_t[k] = t
+    s.h_ref[k] = r
 
 
 @njit(cache=True)
@@ -141,26 +151,42 @@ def call_in(s, delay, kind, a, b, f):
 
 
 @njit(cache=True)
+def head(s):
+    """The earliest timer's entry row (read its p_kind, p_a, p_b, p_f before pop_head)."""
+    return s.h_ref[0]
+
+
+@njit(cache=True)
 def pop_head(s):
-    """Remove the earliest timer (its fields must have been read first)."""
+    """Remove the earliest timer (its entry must have been read first)."""
+    s.p_free[s.p_nfree] = s.h_ref[0]
+    s.p_nfree += 1
     last = s.h_n - 1
     s.h_n = last
     if last == 0:
         return
-    _swap(s, 0, last)
+    t = s.h_t[last]
+    r = s.h_ref[last]
+    seq = s.p_seq[r]
     k = 0
     while True:
-        left = 2 * k + 1
-        if left >= last:
+        first = 4 * k + 1
+        if first >= last:
             break
-        best = left
-        right = left + 1
-        if right < last and _before(s, right, left):
-            best = right
-        if not _before(s, best, k):
+        best = first
+        bt = s.h_t[first]
+        for j in range(first + 1, min(first + 4, last)):
+            tj = s.h_t[j]
+            if tj < bt or (tj == bt and s.p_seq[s.h_ref[j]] < s.p_seq[s.h_ref[best]]):
+                best = j
+                bt = tj
+        if bt > t or (bt == t and s.p_seq[s.h_ref[best]] > seq):
             break
-        _swap(s, k, best)
+        s.h_t[k] = bt
+        s.h_ref[k] = s.h_ref[best]
         k = best
+    s.h_t[k] = t
+    s.h_ref[k] = r
 
 
 # ---------------------------------------------------------------------------- worker timers
