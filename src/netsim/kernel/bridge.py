@@ -32,6 +32,7 @@ from netsim.kernel.loop import (
     run_until,
     start_colleague_ties,
 )
+from netsim.kernel.pages import HugePages
 from netsim.kernel.queues import push_at, release_workers
 from netsim.kernel.storage import count_onboarding
 from netsim.output.recorder import CHANNELS, EVENT_COLUMNS, SEPARATION_REASONS
@@ -102,6 +103,8 @@ class CompiledMarket:
         self._python_owns_stream = True
         self._vacancies_synced = len(sim.vac_company)
         values = self._collect()
+        self.pages = HugePages()
+        self.pages.advise(values.values())
         self.state = make_state(*[values[name] for name in FIELDS])
         self._take_timers()
         self._take_stream()
@@ -395,6 +398,7 @@ class CompiledMarket:
         rh = A.recent(s)
         sim._recent_hires = deque(zip(*(c.tolist() for c in rh), strict=True))
         A.clear_records(s)
+        self.pages.advise(A.growing(s))  # arrays the kernel moved since the last sync
         self._give_stream()
 
     def _sync_month(self, mc: np.ndarray) -> None:
