@@ -132,7 +132,7 @@ def channels(s, workers):
 def growing(s):
     """The large arrays the kernel reads at random and reallocates as they fill."""
     return (
-        s.nb_pool, s.edges, s.kn_keys, s.kn_vals, s.staff_pool, s.om_pool, s.h_t, s.h_ref,
+        s.nb_pool, s.kn_keys, s.kn_vals, s.staff_pool, s.om_pool, s.h_t, s.h_ref,
         s.vac_company, s.vac_skill, s.vac_status, s.vac_pos, s.wf_fire, s.wf_i, s.wf_ep,
         s.wf_next,
     )  # fmt: skip

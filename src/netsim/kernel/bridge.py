@@ -22,7 +22,7 @@ import numpy as np
 from netsim.engine.timers import starting
 from netsim.kernel import access as A
 from netsim.kernel import layout as L
-from netsim.kernel.hashing import map_from, set_from
+from netsim.kernel.hashing import map_from
 from netsim.kernel.layout import FIELDS, make_state
 from netsim.kernel.loop import (
     draw_exponential,
@@ -218,10 +218,9 @@ class CompiledMarket:
     def _network(self) -> dict:
         net = self.sim.net
         nb = _pool(net.neighbours)
-        edges, n_edges = set_from(np.fromiter(net._index, np.int64, len(net._index)))
         return {
             "nb_start": nb[0], "nb_len": nb[1], "nb_cap": nb[2], "nb_pool": nb[3],
-            "nb_top": nb[4], "edges": edges, "edges_n": n_edges, "ta_i": np.empty(16, np.int64),
+            "nb_top": nb[4], "ta_i": np.empty(16, np.int64),
             "ta_j": np.empty(16, np.int64), "ta_t": np.empty(16), "ta_n": 0,
         }  # fmt: skip
 

@@ -1,16 +1,15 @@
-"""Hash sets and maps over non-negative int64 keys, in flat arrays (linear probing).
+"""A hash map over non-negative int64 keys, in flat arrays (linear probing).
 
-The kernel keeps two large keyed collections: the set of ties (key ``lo * n + hi``, about
-five per worker) and the knowledge stocks (key ``dest * m + origin``, one per pair of
-companies a worker has moved between). numba's typed ``Dict`` serves both correctly, but
-every lookup is a call into its C helper (hashing, an index table, then an entry table),
-two dependent memory reads that at a million workers miss the caches: about 6% of a
-million-worker run. Here a table is one array of keys (``EMPTY`` where free) and, for a
-map, one array of values beside it; a key's home slot comes from a 64-bit mixer, and a
-collision moves on to the next slot, so a lookup reads one cache line in the common case.
-Tables grow (double and re-insert) before they are two-thirds full.
+The kernel's knowledge stocks are keyed by pairs of companies (``dest * m + origin``, one
+per pair a worker has moved between: millions at a million workers). numba's typed
+``Dict`` holds them correctly, but every lookup is a call into its C helper (hashing, an
+index table, then an entry table), two dependent memory reads that miss the caches at that
+size. Here a map is one array of keys (``EMPTY`` where free) and one array of values beside
+it; a key's home slot comes from a 64-bit mixer, and a collision moves on to the next
+slot, so a lookup reads one cache line in the common case. Maps grow (double and
+re-insert) before they are two-thirds full.
 
-A table is passed as its arrays and returned grown where it may grow, since a numba
+A map is passed as its arrays and returned grown where it may grow, since a numba
 ``StructRef`` field cannot be handed on by reference: callers keep ``(keys, values, count)``
 as fields of the kernel state. Iteration order is the slots' order; the kernel only
 iterates where order does not matter (scaling every stock, listing keys to sort them).
@@ -61,19 +60,6 @@ def slots_for(count):
 
 
 @njit(cache=True)
-def set_from(keys_in):
-    """A set table holding ``keys_in`` (duplicates kept once); returns (keys, count)."""
-    keys = np.full(slots_for(keys_in.size), EMPTY, np.int64)
-    count = 0
-    for key in keys_in:
-        k = slot(keys, key)
-        if keys[k] == EMPTY:
-            keys[k] = key
-            count += 1
-    return keys, count
-
-
-@njit(cache=True)
 def map_from(keys_in, values_in):
     """A map table of ``keys_in[k] -> values_in[k]`` (a later duplicate wins); returns
     (keys, values, count)."""
@@ -87,18 +73,6 @@ def map_from(keys_in, values_in):
             count += 1
         values[k] = values_in[j]
     return keys, values, count
-
-
-@njit(cache=True)
-def set_grown(keys, count):
-    """``keys`` itself if one more key keeps it below two-thirds full, else a larger copy."""
-    if 3 * (count + 1) < 2 * keys.size:
-        return keys
-    bigger = np.full(2 * keys.size, EMPTY, np.int64)
-    for key in keys:
-        if key != EMPTY:
-            bigger[slot(bigger, key)] = key
-    return bigger
 
 
 @njit(cache=True)

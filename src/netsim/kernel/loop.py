@@ -14,7 +14,6 @@ from numba import njit
 from netsim.kernel import layout as L
 from netsim.kernel.contacts import colleague_tie, tip
 from netsim.kernel.market import probation_end, worker_event
-from netsim.kernel.prefetch import prefetch
 from netsim.kernel.queues import (
     call_in,
     dq_pop,
@@ -55,24 +54,6 @@ def _fifo_wake(s, at):
 
 
 @njit(cache=True)
-def _prefetch_next(s):
-    """Ask for the numbers the next event will read if it is a worker's (see prefetch)."""
-    r = s.h_ref[0]
-    if s.p_kind[r] != L.K_WORKER:
-        return
-    i = s.p_a[r]
-    prefetch(s.epoch, i)
-    prefetch(s.state, i)
-    prefetch(s.employer, i)
-    prefetch(s.since, i)
-    prefetch(s.quit_rate, i)
-    prefetch(s.ojs_rate, i)
-    prefetch(s.find_rate, i)
-    prefetch(s.nb_start, i)
-    prefetch(s.nb_len, i)
-
-
-@njit(cache=True)
 def run_until(s, until):
     """Run every queued event before time ``until`` (SimPy's next event); returns how many.
 
@@ -90,8 +71,6 @@ def run_until(s, until):
         b = s.p_b[r]
         f = s.p_f[r]
         pop_head(s)
-        if s.h_n > 0:
-            _prefetch_next(s)
         s.now = t
         done += 1
         if kind == L.K_WORKER:
