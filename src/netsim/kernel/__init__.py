@@ -10,6 +10,8 @@ random numbers, so the tables are the same to the bit, only computed faster. Roo
 :mod:`netsim.kernel.scope`      which runs the kernel covers; when 'auto' uses it
 :mod:`netsim.kernel.layout`     the state record (a numba ``StructRef``) and its codes
 :mod:`netsim.kernel.queues`     timer queue, far timers, deadlines, random blocks
+:mod:`netsim.kernel.hashing`    the hash map of the knowledge stocks (flat arrays)
+:mod:`netsim.kernel.pages`      huge pages under the large arrays (a hint, Linux)
 :mod:`netsim.kernel.storage`    list pools and the records synced back to Python
 :mod:`netsim.kernel.basics`     sampling, offers, salary, knowledge, contacts
 :mod:`netsim.kernel.vacancies`  open, post, close, expire, fill internally

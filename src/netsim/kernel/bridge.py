@@ -47,20 +47,29 @@ def _view(values, dtype) -> np.ndarray:
     return np.frombuffer(values, dtype=dtype)
 
 
-def _pool(lists: list[list[int]]) -> tuple[np.ndarray, ...]:
-    """Lists as one pool: start, length, capacity per list, the pool, its top."""
+def _pool(lists: list[list[int]], dtype=np.int64, together: bool = False) -> tuple:
+    """Lists as one pool: start, length, capacity per list, the pool (of ``dtype``), its top.
+
+    ``together`` lays a list's start, length and capacity side by side in one row of a
+    table (the three arrays returned are its columns), so that reaching a list at random
+    costs one cache miss, not three.
+    """
     lengths = np.fromiter(map(len, lists), np.int64, len(lists))
     caps = lengths + 4
     start = np.zeros(len(lists), np.int64)
     if len(lists):
         start[1:] = np.cumsum(caps)[:-1]
     top = int(caps.sum())
-    pool = np.full(max(top, 16), -1, np.int64)
+    pool = np.full(max(top, 16), -1, dtype)
     flat = np.fromiter((x for lst in lists for x in lst), np.int64, int(lengths.sum()))
     rows = np.repeat(start, lengths) + (
         np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     )
     pool[rows] = flat
+    if together:
+        table = np.zeros((len(lists), 4), np.int64)  # 32 bytes a row: one cache line
+        table[:, 0], table[:, 1], table[:, 2] = start, lengths, caps
+        return table[:, 0], table[:, 1], table[:, 2], pool, top
     return start, lengths.copy(), caps, pool, top
 
 
@@ -217,7 +226,9 @@ class CompiledMarket:
 
     def _network(self) -> dict:
         net = self.sim.net
-        nb = _pool(net.neighbours)
+        # Contacts are reached at random (a teller's, a friend's, a colleague's): their
+        # list's bookkeeping in one row, worker numbers in 32 bits (half the memory).
+        nb = _pool(net.neighbours, np.int32, together=True)
         return {
             "nb_start": nb[0], "nb_len": nb[1], "nb_cap": nb[2], "nb_pool": nb[3],
             "nb_top": nb[4], "ta_i": np.empty(16, np.int64),
