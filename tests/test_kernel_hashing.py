@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netsim.kernel.hashing import EMPTY, map_from, map_grown, present, slot
+from netsim.kernel.hashing import map_add, map_from, present, slot
 
 keys_ = st.lists(st.integers(0, 2**62), max_size=300) | st.lists(st.integers(0, 40), max_size=300)
 
@@ -24,14 +24,11 @@ def test_map_agrees_with_a_python_dict(start, updates):
     keys, values, count = map_from(np.array(start, np.int64), values_in)
     expected = dict(zip(start, values_in.tolist(), strict=True))  # a later duplicate wins
     assert count == len(expected)
-    for key, amount in updates:  # knowledge_transfer's add-or-insert
-        k = slot(keys, key)
-        values[k] += amount
+    for key, amount in updates:  # as knowledge_transfer adds
+        keys, values, count, old, new = map_add(keys, values, count, key, amount)
+        assert old == expected.get(key, 0.0)
         expected[key] = expected.get(key, 0.0) + amount
-        if keys[k] == EMPTY:
-            keys[k] = key
-            count += 1
-            keys, values = map_grown(keys, values, count)
+        assert new == expected[key]
         assert count == len(expected)
         assert 3 * count < 2 * keys.size  # always a free slot left: probes end
     for key, value in expected.items():

@@ -11,7 +11,7 @@ import math
 from numba import njit
 
 from netsim.kernel import layout as L
-from netsim.kernel.hashing import EMPTY, map_grown, slot
+from netsim.kernel.hashing import map_add
 from netsim.kernel.queues import call_in, exp1, normal, uniform
 from netsim.kernel.storage import knowledge_key
 
@@ -89,14 +89,7 @@ def knowledge_transfer(s, origin, dest, t):
         scale = 1.0
     amount = s.carry * scale
     key = dest * s.m + origin
-    k = slot(s.kn_keys, key)
-    old = s.kn_vals[k]  # 0 in a free slot
-    new = old + amount
-    s.kn_vals[k] = new
-    if s.kn_keys[k] == EMPTY:
-        s.kn_keys[k] = key
-        s.kn_n += 1
-        s.kn_keys, s.kn_vals = map_grown(s.kn_keys, s.kn_vals, s.kn_n)
+    s.kn_keys, s.kn_vals, s.kn_n, old, new = map_add(s.kn_keys, s.kn_vals, s.kn_n, key, amount)
     knowledge_key(s, key)
     s.kn_total[dest] += amount
     s.kn_squares[dest] += new * new - old * old

@@ -92,6 +92,22 @@ def map_grown(keys, values, count):
 
 
 @njit(cache=True)
+def map_add(keys, values, count, key, amount):
+    """Add ``amount`` to ``key``'s value, inserting the key (at 0) if absent. Returns
+    ``(keys, values, count, old, new)``: the arrays (grown if the key was new), the count
+    of keys, and the key's value before and after. Free slots hold 0."""
+    k = slot(keys, key)
+    old = values[k]
+    new = old + amount
+    values[k] = new
+    if keys[k] == EMPTY:
+        keys[k] = key
+        count += 1
+        keys, values = map_grown(keys, values, count)
+    return keys, values, count, old, new
+
+
+@njit(cache=True)
 def present(keys):
     """The keys held, in slot order."""
     out = np.empty(keys.size, np.int64)
